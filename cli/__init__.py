@@ -1,0 +1,69 @@
+"""The `milestones` command: parses arguments, calls the eventstore library, formats."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from eventstore.errors import MilestonesError
+
+EXAMPLES = """
+\b
+Examples:
+  milestones init
+  milestones import seeds/founding-events.jsonl
+  milestones timeline toripalimab
+  milestones status toripalimab --as-of 2018-06-30
+  milestones --db postgresql+psycopg://root@127.0.0.1:5432/test status
+"""
+
+
+class MilestonesGroup(click.Group):
+    """Every failure is one line on stderr with the exit status of PRODUCT.md:
+    2 bad input or no usable store, 3 a stale --expect-version; never a traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            code = super().main(args, prog_name or "milestones", complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Exit as stop:
+            code = stop.exit_code
+        except click.UsageError as error:
+            hint = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
+            fail(error.format_message() + hint, 2)
+        except click.ClickException as error:
+            fail(error.format_message(), error.exit_code)
+        except click.Abort:
+            fail("aborted", 2)
+        except MilestonesError as error:
+            fail(str(error), error.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted; nothing half-written is kept", 2)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"milestones: error: {' '.join(message.split())}", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=MilestonesGroup, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "location", envvar="MILESTONES_DB", metavar="STORE",
+              help="A SQLite file or an SQLAlchemy URL (postgresql+psycopg://…). "
+                   "Default: $MILESTONES_DB, else a per-user file under the XDG data directory.")
+@click.version_option(package_name="milestones")
+@click.pass_context
+def cli(ctx: click.Context, location: str | None) -> None:
+    """An append-only event store of drug-development milestones."""
+    from .context import StoreContext
+    ctx.obj = StoreContext(location)
+
+
+def main() -> None:
+    cli()
+
+
+from .commands import query, store  # noqa: E402  (registers the commands)
+
+store.register(cli)
+query.register(cli)

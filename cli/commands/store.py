@@ -1,0 +1,274 @@
+"""Commands that write to the log or check it: init, append, retract, correct, alias,
+import, export, verify, rebuild; and the raw views of it: history, drugs."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from eventstore import EVENT_TYPES, NewEvent, projection
+from eventstore.errors import MilestonesError
+from eventstore.jsonl import export_lines, read_lines
+from eventstore.status import describe
+
+from ..options import attribute_options, attributes, event_type_argument
+from ..output import output_option, render
+
+
+def obj(ctx: click.Context):
+    return ctx.find_root().obj
+
+
+def refresh_projection(store) -> None:
+    """Keep the status projection current after a write. A role that may not write the
+    projection still gets correct answers: `status` then folds the events itself."""
+    try:
+        projection.catch_up(store)
+    except MilestonesError:
+        pass
+
+
+@click.command()
+@click.pass_context
+def init(ctx):
+    """Create the store (running it again changes nothing).
+
+    \b
+    Examples:
+      milestones init
+      milestones --db postgresql+psycopg://root@127.0.0.1:5432/test init
+    """
+    store = obj(ctx).store(create=True)
+    store.initialize()
+    click.echo(f"store ready: {store.display_url}", err=True)
+
+
+@click.command()
+@click.argument("drug")
+@event_type_argument
+@click.option("--date", "when", required=True, help="When it happened: 2018-12-17, 2018-03, 2020-Q3, 2020-H1, "
+                                                     "2019, 'March 2018', or unknown.")
+@attribute_options
+@click.option("--expect-version", type=int, help="Fail with exit 3 unless the drug's stream is at this version.")
+@click.option("--idempotency-key", help="Appending the same key again stores nothing and prints the first id.")
+@click.pass_context
+def append(ctx, drug, event_type, when, phase, agency, application, pathway, designation, indication, partners,
+           regions, source, quote, reported, expect_version, idempotency_key):
+    """Append one milestone; prints the new event's id alone on stdout.
+
+    \b
+    Examples:
+      milestones append toripalimab approved --date 2018-12-17 --agency NMPA \\
+          --pathway conditional --indication "unresectable or metastatic melanoma" \\
+          --reported 2019-04-09 --source https://example.org/release
+      id=$(milestones append JS001 filing_accepted --date 2018-03 --agency NMPA --application NDA)
+    """
+    event = NewEvent(drug=drug, type=event_type, date=when, source=source, quote=quote, reported=reported,
+                     idempotency_key=idempotency_key,
+                     attributes=attributes(phase, agency, application, pathway, designation, indication, partners,
+                                           regions))
+    store = obj(ctx).store()
+    expected = None if expect_version is None else {drug: expect_version}
+    result = store.append([event], expected)[0]
+    refresh_projection(store)
+    click.echo(result.id)
+
+
+@click.command()
+@click.argument("event_id")
+@click.option("--reason", required=True, help="Why the event is wrong.")
+@click.pass_context
+def retract(ctx, event_id, reason):
+    """Retract an event by appending a retraction; prints the retraction's id.
+
+    \b
+    Example:
+      milestones retract 0b6f…-…-… --reason "the release named the wrong month"
+    """
+    store = obj(ctx).store()
+    result = store.retract(event_id, reason)
+    refresh_projection(store)
+    click.echo(result.id)
+
+
+@click.command()
+@click.argument("event_id")
+@click.option("--reason", default="corrected", show_default=True, help="Why the event was wrong.")
+@click.option("--drug", help="The right drug.")
+@click.option("--type", "event_type", type=click.Choice(list(EVENT_TYPES)), help="The right event type.")
+@click.option("--date", "when", help="The right date.")
+@attribute_options
+@click.pass_context
+def correct(ctx, event_id, reason, drug, event_type, when, phase, agency, application, pathway, designation,
+            indication, partners, regions, source, quote, reported):
+    """Correct an event: retract it and append the corrected one, linked. Values not
+    given are kept from the original. Prints the corrected event's id.
+
+    \b
+    Example:
+      milestones correct 0b6f…-…-… --date 2018-03-12 --reason "day given in the filing"
+    """
+    store = obj(ctx).store()
+    original = store.get(event_id)
+    merged = dict(original.attributes)
+    for name, value in attributes(phase, agency, application, pathway, designation, indication, partners,
+                                  regions).items():
+        if value not in (None, []):
+            merged[name] = value
+    event = NewEvent(drug=drug or original.stream, type=event_type or original.type,
+                     date=when if when is not None else original.date, attributes=merged,
+                     source=source or original.source, quote=quote or original.quote,
+                     reported=reported if reported is not None else original.reported)
+    results = store.correct(event_id, reason, event)
+    refresh_projection(store)
+    click.echo(results[1].id)
+
+
+@click.command()
+@click.argument("name")
+@click.argument("canonical")
+@click.pass_context
+def alias(ctx, name, canonical):
+    """Record NAME (a code name, INN or brand name) as another name of CANONICAL.
+
+    \b
+    Example:
+      milestones alias JS001 toripalimab
+    """
+    store = obj(ctx).store()
+    store.add_alias(name, canonical)
+    refresh_projection(store)
+    click.echo(f"{name} → {store.aliases().resolve(name)}", err=True)
+
+
+@click.command()
+@output_option("table", "json", "csv")
+@click.pass_context
+def drugs(ctx, fmt):
+    """List the drugs the store knows, each with its other names."""
+    store = obj(ctx).store()
+    registry = store.aliases()
+    groups: dict[str, list[str]] = {}
+    for name in store.streams():
+        groups.setdefault(registry.resolve(name), [])
+    for canonical, names in registry.groups().items():
+        groups[canonical] = names
+    rows = [{"drug": d, "names": groups[d]} for d in sorted(groups, key=str.casefold)]
+    render(rows, ["drug", "names"], fmt)
+
+
+def history_row(fact) -> dict:
+    if fact.kind == "retraction":
+        what = f"retracts {fact.retracts}: {fact.data.get('reason')}"
+    elif fact.kind == "alias":
+        what = f"alias of {fact.data['canonical']}"
+    else:
+        what = describe(fact.type, fact.attributes)
+    return {"position": fact.position, "recorded": fact.recorded.isoformat(timespec="seconds"),
+            "drug": fact.stream, "version": fact.version, "type": fact.type, "date": fact.date.to_json(),
+            "what": what, "id": fact.id}
+
+
+@click.command()
+@click.argument("drug", required=False)
+@output_option("table", "json", "csv")
+@click.pass_context
+def history(ctx, drug, fmt):
+    """The raw log: every fact with its position, recorded time and stream version,
+    retractions included. With DRUG, that drug's facts under any of its names.
+
+    \b
+    Examples:
+      milestones history
+      milestones history toripalimab --format json
+    """
+    store = obj(ctx).store()
+    facts = store.read_drug(drug) if drug else list(store.read_from(1))
+    render([history_row(f) for f in facts], ["position", "recorded", "drug", "version", "type", "date", "what",
+                                              "id"], fmt, [f.to_json() for f in facts])
+
+
+@click.command()
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Write to a file instead of stdout.")
+@click.pass_context
+def export(ctx, output):
+    """Write every fact as JSON Lines, with the store's fields (id, position, version,
+    recorded, hash).
+
+    \b
+    Example:
+      milestones export -o backup.jsonl
+    """
+    for line in export_lines(obj(ctx).store().read_from(1)):
+        output.write(line + "\n")
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.pass_context
+def import_(ctx, files):
+    """Import JSON Lines: the form `export` writes, or plain event objects with the field
+    names of SCHEMA.md. Each file is checked whole first and imported in one
+    transaction; importing the same file twice changes nothing.
+
+    \b
+    Example:
+      milestones import seeds/founding-events.jsonl
+    """
+    store = obj(ctx).store()
+    for name in files:
+        facts = read_lines(_read_text(name).splitlines(), name)
+        created, present = store.import_facts(facts)
+        click.echo(f"{name}: {created} stored, {present} already present", err=True)
+    refresh_projection(store)
+
+
+def _read_text(name: str) -> str:
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else open(name, "rb").read()
+    except OSError as error:
+        raise MilestonesError(f"cannot read {name}: {error.strerror}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MilestonesError(f"{name}: not UTF-8 text (byte {error.start})") from None
+
+
+@click.command()
+@click.option("--expect-head", metavar="HASH", help="Fail unless this hash (a head kept elsewhere) is still on "
+                                                   "the chain.")
+@click.pass_context
+def verify(ctx, expect_head):
+    """Check the hash chain and the log's invariants. Prints the head (last position and
+    hash) to keep elsewhere; exits 1 on any fault.
+
+    \b
+    Examples:
+      milestones verify
+      milestones verify --expect-head 5f2c…
+    """
+    report = obj(ctx).store().verify(expect_head)
+    click.echo(f"head: position {report.head_position} hash {report.head_hash}")
+    if report.sound:
+        click.echo(f"sound: {report.events} events, chain intact")
+        return
+    for position, message in sorted(report.faults)[:20]:
+        click.echo(f"fault at position {position}: {message}")
+    click.echo(f"milestones: verify: {len(report.faults)} fault(s); first bad position {report.first_fault[0]}",
+               err=True)
+    ctx.exit(1)
+
+
+@click.command()
+@click.pass_context
+def rebuild(ctx):
+    """Replay every event from the start into the status projection."""
+    count = projection.rebuild(obj(ctx).store())
+    click.echo(f"rebuilt the status of {count} drugs", err=True)
+
+
+def register(group: click.Group) -> None:
+    for command in (init, append, retract, correct, alias, drugs, history, export, import_, verify, rebuild):
+        group.add_command(command)

@@ -1,0 +1,29 @@
+"""Opening the store a command works on, with the checks a user needs before it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from eventstore.errors import StoreUnavailable
+from eventstore.store import SQLStore, normalise_url, open_store
+
+
+class StoreContext:
+    def __init__(self, location: str | None):
+        self.location = location
+        self._store: SQLStore | None = None
+
+    def store(self, create: bool = False) -> SQLStore:
+        """The store; `create` makes a new SQLite file where none is (init does)."""
+        if self._store is None:
+            url = normalise_url(self.location)
+            if url.startswith("sqlite:///") and not create:
+                path = Path(url.removeprefix("sqlite:///"))
+                if not path.exists():
+                    raise StoreUnavailable(f"no milestones store at {path}: run `milestones init` first")
+            self._store = open_store(url)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()

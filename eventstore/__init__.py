@@ -1,0 +1,14 @@
+"""milestones' library: an append-only event store of drug-development milestones."""
+
+from .aliases import AliasRegistry
+from .dates import PartialDate
+from .errors import (ConcurrencyError, InvalidDate, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug,
+                     UnknownEvent)
+from .events import EVENT_TYPES, NewEvent, RecordedEvent
+from .store import AppendResult, EventStore, VerifyReport, open_store
+
+__all__ = [
+    "AliasRegistry", "AppendResult", "ConcurrencyError", "EVENT_TYPES", "EventStore", "InvalidDate",
+    "InvalidEvent", "MilestonesError", "NewEvent", "PartialDate", "RecordedEvent", "StoreUnavailable",
+    "UnknownDrug", "UnknownEvent", "VerifyReport", "open_store",
+]

@@ -1,0 +1,206 @@
+"""Event types, their attributes and vocabularies (../shared/corpus/SCHEMA.md), and the
+two shapes of an event: one proposed for appending, and one the store has recorded."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from .dates import PartialDate, format_instant, today_utc
+from .errors import InvalidDate, InvalidEvent
+
+PHASES = ("1", "1b", "1/2", "2", "2a", "2b", "2/3", "3", "4")
+PATHWAYS = ("full", "conditional", "accelerated")
+DESIGNATIONS = ("priority_review", "breakthrough", "orphan", "fast_track", "prime", "rmat",
+                "rare_pediatric_disease")
+TEXT_ATTRIBUTES = ("phase", "agency", "application", "pathway", "designation", "indication")
+LIST_ATTRIBUTES = ("partners", "region")
+ATTRIBUTES = TEXT_ATTRIBUTES + LIST_ATTRIBUTES
+
+_TRIAL = {"phase", "indication", "region"}
+_REGULATORY = {"agency", "application", "indication", "region"}
+
+# Which attributes each type of milestone may carry.
+EVENT_TYPES: dict[str, frozenset[str]] = {
+    "ind_filed": frozenset(_REGULATORY | {"phase"}),
+    "ind_cleared": frozenset(_REGULATORY | {"phase"}),
+    "phase_started": frozenset(_TRIAL),
+    "phase_completed": frozenset(_TRIAL),
+    "results_reported": frozenset(_TRIAL),
+    "trial_halted": frozenset(_TRIAL | {"agency"}),
+    "filing_submitted": frozenset(_REGULATORY),
+    "filing_accepted": frozenset(_REGULATORY),
+    "designation_granted": frozenset(_REGULATORY | {"designation"}),
+    "approved": frozenset(_REGULATORY | {"pathway"}),
+    "rejected": frozenset(_REGULATORY),
+    "withdrawn": frozenset(_REGULATORY),
+    "launched": frozenset({"agency", "indication", "region"}),
+    "collaboration_signed": frozenset({"partners", "indication", "region"}),
+    "acquired": frozenset({"partners", "region"}),
+    "discontinued": frozenset({"phase", "indication", "region"}),
+}
+
+# Facts the store keeps in the same log beside milestones.
+RETRACTION = "retraction"
+ALIAS = "alias"
+
+_CODE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,15}")
+MAX_TEXT = 2000
+MAX_NAME = 200
+
+
+def _clean_text(value: Any, what: str, limit: int) -> str:
+    if not isinstance(value, str):
+        raise InvalidEvent(f"{what} must be text, not {type(value).__name__}")
+    text = " ".join(value.split())
+    if not text:
+        raise InvalidEvent(f"{what} is empty")
+    if "\x00" in text:
+        raise InvalidEvent(f"{what} contains a NUL character")
+    if len(text) > limit:
+        raise InvalidEvent(f"{what} is longer than {limit} characters")
+    return text
+
+
+def clean_drug_name(value: Any) -> str:
+    return _clean_text(value, "the drug name", MAX_NAME)
+
+
+def _clean_attribute(name: str, value: Any) -> str | list[str]:
+    if name in LIST_ATTRIBUTES:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)) or not items:
+            raise InvalidEvent(f"{name} must be a non-empty list of names")
+        cleaned = [_clean_text(item, f"an entry of {name}", MAX_NAME) for item in items]
+        return list(dict.fromkeys(cleaned))
+    text = _clean_text(value, name, MAX_TEXT)
+    vocabulary = {"phase": PHASES, "pathway": PATHWAYS, "designation": DESIGNATIONS}.get(name)
+    if vocabulary is not None:
+        text = text.lower().removeprefix("phase ").strip()
+        if text not in vocabulary:
+            raise InvalidEvent(f"{name} {value!r} is not one of: {', '.join(vocabulary)}")
+    elif name in ("agency", "application"):
+        if not _CODE.fullmatch(text):
+            raise InvalidEvent(f"{name} {value!r} is not a short code such as FDA, NMPA, NDA or sBLA")
+        if name == "agency":
+            text = text.upper()
+    return text
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """A milestone proposed for appending, checked against the vocabulary on creation."""
+
+    drug: str
+    type: str
+    date: PartialDate = field(default_factory=PartialDate.unknown)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None
+    quote: str | None = None
+    reported: PartialDate = field(default_factory=PartialDate.unknown)
+    idempotency_key: str | None = None
+
+    def __post_init__(self):
+        set_ = object.__setattr__
+        set_(self, "drug", clean_drug_name(self.drug))
+        if self.type not in EVENT_TYPES:
+            raise InvalidEvent(f"unknown event type {self.type!r}; known types: {', '.join(EVENT_TYPES)}")
+        set_(self, "date", PartialDate.parse(self.date))
+        set_(self, "reported", PartialDate.parse(self.reported))
+        if not isinstance(self.attributes, dict):
+            raise InvalidEvent("attributes must be a mapping of attribute names to values")
+        allowed = EVENT_TYPES[self.type]
+        cleaned = {}
+        for name, value in self.attributes.items():
+            if value is None or value == [] or value == "":
+                continue
+            if name not in ATTRIBUTES:
+                raise InvalidEvent(f"unknown attribute {name!r}; attributes are: {', '.join(ATTRIBUTES)}")
+            if name not in allowed:
+                raise InvalidEvent(f"{name} does not belong to a {self.type} event "
+                                   f"(it takes: {', '.join(sorted(allowed))})")
+            cleaned[name] = _clean_attribute(name, value)
+        set_(self, "attributes", dict(sorted(cleaned.items())))
+        for name in ("source", "quote", "idempotency_key"):
+            value = getattr(self, name)
+            if value is not None:
+                set_(self, name, _clean_text(value, name, MAX_TEXT if name != "idempotency_key" else MAX_NAME))
+
+    def check_not_future(self, today: date | None = None) -> None:
+        """The world's dates cannot lie ahead: a future milestone is an expectation."""
+        today = today or today_utc()
+        if self.date.is_known and self.date.start > today:
+            raise InvalidDate(f"{self.drug} {self.type} on {self.date} has not happened yet (today is "
+                              f"{today}); record what is expected with `milestones expect`")
+        if self.reported.is_known and self.reported.start > today:
+            raise InvalidDate(f"the reported date {self.reported} lies in the future (today is {today})")
+        if self.date.is_known and self.reported.is_known and self.date.start > self.reported.end:
+            raise InvalidDate(f"{self.drug} {self.type} on {self.date} is dated after its report "
+                              f"({self.reported})")
+
+    def data(self) -> dict[str, Any]:
+        """What the store keeps of the event beyond its indexed columns."""
+        data: dict[str, Any] = {"attributes": self.attributes}
+        if self.source is not None:
+            data["source"] = self.source
+        if self.quote is not None:
+            data["quote"] = self.quote
+        return data
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """A fact as the store recorded it: a milestone, a retraction or an alias."""
+
+    id: str
+    position: int
+    stream: str
+    version: int
+    type: str
+    date: PartialDate
+    reported: PartialDate
+    recorded: datetime
+    data: dict[str, Any]
+    retracts: str | None
+    idempotency_key: str | None
+    hash: str
+
+    @property
+    def kind(self) -> str:
+        return {RETRACTION: "retraction", ALIAS: "alias"}.get(self.type, "event")
+
+    @property
+    def attributes(self) -> dict[str, Any]:
+        return self.data.get("attributes", {})
+
+    @property
+    def source(self) -> str | None:
+        return self.data.get("source")
+
+    @property
+    def quote(self) -> str | None:
+        return self.data.get("quote")
+
+    def to_json(self, with_store_fields: bool = True) -> dict[str, Any]:
+        """The JSON form of PRODUCT.md: SCHEMA.md's fields, provenance, store fields."""
+        out: dict[str, Any] = {}
+        if with_store_fields:
+            out.update(id=self.id, position=self.position, version=self.version,
+                       recorded=format_instant(self.recorded), hash=self.hash)
+        out.update(drug=self.stream, type=self.type)
+        if self.kind == "event":
+            out["date"] = self.date.to_json()
+            out.update(self.attributes)
+            for name in ("source", "quote"):
+                if self.data.get(name) is not None:
+                    out[name] = self.data[name]
+            out["reported"] = self.reported.to_json()
+        elif self.kind == "retraction":
+            out.update(retracts=self.retracts, reason=self.data.get("reason"))
+        else:
+            out["canonical"] = self.data["canonical"]
+        if self.idempotency_key is not None:
+            out["idempotency_key"] = self.idempotency_key
+        return out

@@ -1,0 +1,144 @@
+"""JSON Lines in and out: the export form (with the store's fields) and plain event
+objects with SCHEMA.md's field names (as `extract --format jsonl` prints them)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from .errors import InvalidEvent, MilestonesError
+from .events import ALIAS, ATTRIBUTES, RETRACTION, NewEvent, RecordedEvent, clean_drug_name
+from .store.chain import encode_data, row_hash
+from .store.sql import PendingFact
+
+STORE_FIELDS = {"id", "position", "version", "recorded", "hash"}
+EVENT_FIELDS = {"drug", "type", "date", "source", "quote", "reported", "idempotency_key", "corrects"} | set(ATTRIBUTES)
+RETRACTION_FIELDS = {"drug", "type", "retracts", "reason", "idempotency_key"}
+ALIAS_FIELDS = {"drug", "type", "canonical", "idempotency_key"}
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_HASH = re.compile(r"[0-9a-f]{64}")
+MAX_LINE = 1_000_000
+
+
+def export_lines(facts: Iterable[RecordedEvent]) -> Iterator[str]:
+    for fact in facts:
+        yield json.dumps(fact.to_json(), ensure_ascii=False)
+
+
+def _text(obj: dict, name: str) -> str:
+    value = obj.get(name)
+    if not isinstance(value, str):
+        raise InvalidEvent(f"{name} must be text")
+    return value
+
+
+def decode_line(line: str) -> dict[str, Any]:
+    if len(line) > MAX_LINE:
+        raise InvalidEvent(f"line longer than {MAX_LINE} characters")
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError) as error:
+        raise InvalidEvent(f"not JSON: {error}") from None
+    if not isinstance(obj, dict):
+        raise InvalidEvent("each line must be a JSON object")
+    return obj
+
+
+def parse_object(obj: dict[str, Any]) -> PendingFact:
+    """One JSON object → a checked fact. Raises MilestonesError with the reason."""
+    kind = obj.get("type")
+    allowed = {RETRACTION: RETRACTION_FIELDS, ALIAS: ALIAS_FIELDS}.get(kind, EVENT_FIELDS) | STORE_FIELDS
+    unknown = sorted(set(obj) - allowed)
+    if unknown:
+        raise InvalidEvent(f"unknown field(s) for a {kind!r} line: {', '.join(map(str, unknown))[:200]}")
+    event_id = _store_fields(obj)
+    key = obj.get("idempotency_key")
+    if key is not None and not isinstance(key, str):
+        raise InvalidEvent("idempotency_key must be text")
+    if kind == RETRACTION:
+        retracts = _text(obj, "retracts")
+        if not _UUID.fullmatch(retracts):
+            raise InvalidEvent("retracts must be an event id")
+        reason = " ".join(_text(obj, "reason").split())
+        if not reason:
+            raise InvalidEvent("a retraction needs a reason")
+        return PendingFact(stream=clean_drug_name(obj.get("drug")), type=RETRACTION, data={"reason": reason},
+                           retracts=retracts, idempotency_key=key, id=event_id)
+    if kind == ALIAS:
+        return PendingFact(stream=clean_drug_name(obj.get("drug")), type=ALIAS,
+                           data={"canonical": clean_drug_name(obj.get("canonical"))}, idempotency_key=key,
+                           id=event_id)
+    if not isinstance(kind, str):
+        raise InvalidEvent("type must be text")
+    event = NewEvent(drug=obj.get("drug"), type=kind, date=obj.get("date"),
+                     attributes={name: obj[name] for name in ATTRIBUTES if name in obj},
+                     source=obj.get("source"), quote=obj.get("quote"), reported=obj.get("reported"),
+                     idempotency_key=key)
+    event.check_not_future()
+    extra = {}
+    if obj.get("corrects") is not None:
+        extra["corrects"] = _text(obj, "corrects")
+    fact = PendingFact.of(event, event.drug, event_id, **extra)
+    if event_id is None and key is None:
+        # A plain object carries no id: its content is its identity, so a second
+        # import of the same file stores nothing new.
+        fact.idempotency_key = "import:" + hashlib.sha256(
+            encode_data({"drug": fact.stream, "type": fact.type, "date": fact.occurred.to_json(),
+                         "data": fact.data}).encode("utf-8", "surrogatepass")).hexdigest()
+    return fact
+
+
+def _store_fields(obj: dict[str, Any]) -> str | None:
+    """Checks the store's own fields where they are given; returns the id."""
+    event_id = obj.get("id")
+    if event_id is not None and (not isinstance(event_id, str) or not _UUID.fullmatch(event_id)):
+        raise InvalidEvent("id must be an event id (a UUID)")
+    for name in ("position", "version"):
+        value = obj.get(name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+            raise InvalidEvent(f"{name} must be a positive whole number")
+    if obj.get("hash") is not None and not (isinstance(obj["hash"], str) and _HASH.fullmatch(obj["hash"])):
+        raise InvalidEvent("hash must be 64 hexadecimal digits")
+    if obj.get("recorded") is not None:
+        try:
+            datetime.fromisoformat(_text(obj, "recorded"))
+        except ValueError:
+            raise InvalidEvent("recorded must be an ISO 8601 instant") from None
+    return event_id
+
+
+def check_export_chain(objects: list[tuple[int, dict[str, Any], PendingFact]]) -> None:
+    """Where consecutive lines carry their positions and hashes, recompute the chain, so
+    an export edited by hand is refused rather than imported."""
+    previous: tuple[int, str] | None = None
+    for line_number, obj, fact in objects:
+        if not all(obj.get(k) is not None for k in ("position", "hash", "recorded", "version", "id")):
+            previous = None
+            continue
+        if previous is not None and previous[0] == obj["position"] - 1:
+            expected = row_hash(previous[1], obj["position"], obj["id"], obj["drug"], obj["version"], fact.type,
+                                fact.occurred.to_json(), fact.reported.to_json(), obj["recorded"],
+                                encode_data(fact.data), fact.retracts, fact.idempotency_key)
+            if expected != obj["hash"]:
+                raise MilestonesError(f"line {line_number}: hash does not match its content and the line before "
+                                      f"(the export was edited)")
+        previous = (obj["position"], obj["hash"])
+
+
+def read_lines(lines: Iterable[str], name: str = "-") -> list[PendingFact]:
+    """Parse every line first, so a bad line anywhere means nothing is written."""
+    parsed: list[tuple[int, dict[str, Any], PendingFact]] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = decode_line(line)
+            parsed.append((number, obj, parse_object(obj)))
+        except MilestonesError as error:
+            raise type(error)(f"{name}:{number}: {error}") from None
+    check_export_chain(parsed)
+    return [fact for _, _, fact in parsed]

@@ -1,0 +1,55 @@
+"""What analysts ask of a store: a drug's timeline and status under the three clocks,
+the pipeline of every drug, and a search across drugs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+from .errors import InvalidEvent
+from .events import EVENT_TYPES, RecordedEvent
+from .projection import current_status
+from .status import Cutoffs, DrugStatus, Visible, fold, visible
+from .store.sql import SQLStore
+
+
+def timeline(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> list[Visible]:
+    """The drug's milestones under the cut-offs, in occurred order."""
+    return visible(store.read_drug(drug, cutoffs.recorded_by), cutoffs, today)
+
+
+def drug_status(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> DrugStatus:
+    """The drug's status; without cut-offs, served by the projection when it is current."""
+    canonical = store.aliases(cutoffs.recorded_by).resolve(" ".join(drug.split()))
+    if cutoffs == Cutoffs():
+        projected = current_status(store, canonical, today)
+        if projected is not None:
+            return projected
+    return fold(canonical, timeline(store, drug, cutoffs, today))
+
+
+def pipeline(store: SQLStore, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> list[DrugStatus]:
+    """The status of every drug the store knows, by canonical name."""
+    registry = store.aliases(cutoffs.recorded_by)
+    drugs = sorted({registry.resolve(name) for name in store.streams()}, key=str.casefold)
+    return [drug_status(store, drug, cutoffs, today) for drug in drugs]
+
+
+def search(store: SQLStore, drug: str | None = None, event_type: str | None = None, agency: str | None = None,
+           since: date | None = None, until: date | None = None) -> list[RecordedEvent]:
+    """Unretracted milestones across drugs, filtered; in occurred order. A partial date
+    matches when its interval meets [since, until]; unknown dates match no range."""
+    if event_type is not None and event_type not in EVENT_TYPES:
+        raise InvalidEvent(f"unknown event type {event_type!r}; known types: {', '.join(EVENT_TYPES)}")
+    names = None
+    if drug is not None:
+        store.read_drug(drug)  # an unknown drug is an error, as everywhere
+        registry = store.aliases()
+        names = registry.names_of(registry.resolve(" ".join(drug.split())))
+    found = store.find(names, event_type, since, until)
+    if agency is not None:
+        found = [e for e in found if (e.attributes.get("agency") or "").upper() == agency.upper()]
+    return sorted(found, key=lambda e: (e.date.sort_key(), e.position))
+
+
+__all__ = ["Cutoffs", "drug_status", "pipeline", "search", "timeline"]

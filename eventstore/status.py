@@ -1,0 +1,209 @@
+"""The status of a drug: its facts, cut by the three clocks, folded in occurred order.
+
+Pure functions over RecordedEvents; no database here. docs/status.md states the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from .dates import end_of_day, today_utc
+from .events import RecordedEvent
+
+PHASE_LADDER = ("preclinical", "1", "1b", "1/2", "2", "2a", "2b", "2/3", "3", "filed", "approved")
+RANK = {stage: i for i, stage in enumerate(PHASE_LADDER)}
+TRIAL_TYPES = {"phase_started", "phase_completed", "results_reported", "trial_halted"}
+REGULATORY_STATES = {"filing_submitted": "submitted", "filing_accepted": "accepted", "approved": "approved",
+                     "rejected": "rejected", "withdrawn": "withdrawn"}
+NOT_MARKETING = {"IND", "CTA"}
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """The three clocks. `as_of` (occurred) and `known_at` (reported) are last days;
+    `recorded_by` is an instant. None: no cut-off (as_of then means today)."""
+
+    as_of: date | None = None
+    known_at: date | None = None
+    recorded_by: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Visible:
+    """A milestone that counts under the cut-offs, and whether it surely happened by as_of."""
+
+    event: RecordedEvent
+    certain: bool
+    last_day: date  # the last day its interval may stand for
+
+
+def occurred_bounds(event: RecordedEvent) -> tuple[date | None, date]:
+    """The event's interval of days. An unknown date is only known to precede the report
+    (or, with no report date, the day the store learned it)."""
+    if event.date.is_known:
+        return event.date.interval
+    return None, event.reported.end if event.reported.is_known else event.recorded.date()
+
+
+def visible(facts: Iterable[RecordedEvent], cutoffs: Cutoffs = Cutoffs(), today: date | None = None,
+            ) -> list[Visible]:
+    """The milestones that count under the cut-offs, in occurred order (ties by position):
+    retracted ones left out, each marked certain or only possible."""
+    as_of = cutoffs.as_of or today or today_utc()
+    known_by = end_of_day(cutoffs.known_at) if cutoffs.known_at else None
+    facts = [f for f in facts if cutoffs.recorded_by is None or f.recorded <= cutoffs.recorded_by]
+    retracted = {f.retracts for f in facts if f.kind == "retraction" and (known_by is None or f.recorded <= known_by)}
+    out = []
+    for event in facts:
+        if event.kind != "event" or event.id in retracted:
+            continue
+        if known_by is not None:
+            if event.reported.is_known:
+                if event.reported.end > cutoffs.known_at:
+                    continue
+            elif event.recorded > known_by:
+                continue
+        start, end = occurred_bounds(event)
+        if start is not None and start > as_of:
+            continue
+        out.append(Visible(event, end <= as_of, end))
+    out.sort(key=lambda v: (v.event.date.sort_key(), v.event.position))
+    return out
+
+
+def stage_of(event: RecordedEvent) -> str | None:
+    """How far along the ladder an event shows the drug got."""
+    a = event.attributes
+    if event.type in TRIAL_TYPES:
+        phase = a.get("phase")
+        return "approved" if phase == "4" else phase
+    if event.type in ("ind_filed", "ind_cleared"):
+        return "preclinical"
+    if event.type in ("filing_submitted", "filing_accepted", "rejected", "withdrawn"):
+        return None if a.get("application", "").upper() in NOT_MARKETING else "filed"
+    if event.type in ("approved", "launched"):
+        return "approved"
+    return None
+
+
+@dataclass
+class DrugStatus:
+    drug: str
+    highest_phase: str | None = None
+    highest_phase_by_indication: dict[str, str] = field(default_factory=dict)
+    regulatory: list[dict[str, Any]] = field(default_factory=list)
+    designations: list[dict[str, Any]] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    halted: bool = False
+    discontinued: bool = False
+    last_event: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"drug": self.drug, "highest_phase": self.highest_phase,
+                "highest_phase_by_indication": self.highest_phase_by_indication,
+                "regulatory": self.regulatory, "designations": self.designations, "partners": self.partners,
+                "halted": self.halted, "discontinued": self.discontinued, "last_event": self.last_event}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DrugStatus:
+        return cls(**data)
+
+
+def _higher(current: str | None, stage: str | None) -> str | None:
+    if stage is None:
+        return current
+    return stage if current is None or RANK[stage] > RANK[current] else current
+
+
+def _regulatory_state(current: str | None, new: str) -> str:
+    """A later fact for the same agency and indication moves the state, except that an
+    approval stands until withdrawn (a later filing, or a refusal of a conversion, does
+    not undo it) and an acceptance is not undone by a later submission."""
+    if current == "approved" and new not in ("approved", "withdrawn"):
+        return current
+    if current == "accepted" and new == "submitted":
+        return current
+    return new
+
+
+def fold(drug: str, events: Iterable[Visible]) -> DrugStatus:
+    status = DrugStatus(drug)
+    regulatory: dict[tuple[str | None, str | None], dict[str, Any]] = {}
+    designations: dict[tuple, dict[str, Any]] = {}
+    partners: dict[str, None] = {}
+    for item in events:
+        event, a = item.event, item.event.attributes
+        stage = stage_of(event)
+        status.highest_phase = _higher(status.highest_phase, stage)
+        if stage and a.get("indication"):
+            ind = a["indication"]
+            status.highest_phase_by_indication[ind] = _higher(status.highest_phase_by_indication.get(ind), stage)
+        if event.type in REGULATORY_STATES and a.get("application", "").upper() not in NOT_MARKETING:
+            agency, indication = a.get("agency"), a.get("indication")
+            key = (agency, indication)
+            if indication is not None and key not in regulatory:
+                # A filing recorded without its indication is the one this indication's
+                # decision answers: the entry moves under the indication.
+                general = regulatory.get((agency, None))
+                if general is not None and general["state"] in ("submitted", "accepted"):
+                    regulatory[key] = {**regulatory.pop((agency, None)), "indication": indication}
+            entry = regulatory.setdefault(key, {"agency": agency, "indication": indication, "state": None})
+            state = _regulatory_state(entry["state"], REGULATORY_STATES[event.type])
+            if state != entry["state"] or state == "approved" and event.type == "approved":
+                entry.update(state=state, pathway=a.get("pathway") if state == "approved" else None,
+                             application=a.get("application", entry.get("application")),
+                             date=event.date.to_json(), certain=item.certain, event_id=event.id)
+        if event.type == "designation_granted":
+            key = (a.get("designation"), a.get("agency"), a.get("indication"))
+            designations.setdefault(key, {"designation": key[0], "agency": key[1], "indication": key[2],
+                                          "date": event.date.to_json(), "certain": item.certain})
+        if event.type in ("collaboration_signed", "acquired"):
+            partners.update(dict.fromkeys(a.get("partners", [])))
+        if event.type == "trial_halted":
+            status.halted = True
+        elif event.type in ("ind_cleared", "phase_started"):
+            status.halted = False
+        if event.type == "discontinued":
+            status.discontinued = True
+        elif event.type in ("phase_started", "filing_submitted", "filing_accepted", "approved"):
+            status.discontinued = False
+        status.last_event = {"id": event.id, "type": event.type, "date": event.date.to_json(),
+                             "summary": describe(event.type, a), "certain": item.certain}
+    status.regulatory = sorted(regulatory.values(), key=lambda e: (e["agency"] or "", e["indication"] or ""))
+    status.designations = list(designations.values())
+    status.partners = list(partners)
+    return status
+
+
+_PLAIN = {
+    "ind_filed": "IND filed", "ind_cleared": "IND cleared", "phase_started": "Phase {phase} started",
+    "phase_completed": "Phase {phase} completed", "results_reported": "Phase {phase} results",
+    "trial_halted": "Trial halted", "filing_submitted": "{application} submitted",
+    "filing_accepted": "{application} accepted", "designation_granted": "{designation}",
+    "approved": "{pathway}approval", "rejected": "{application} rejected", "withdrawn": "{application} withdrawn",
+    "launched": "Launched", "collaboration_signed": "Collaboration signed", "acquired": "Acquired",
+    "discontinued": "Development discontinued",
+}
+
+
+def describe(event_type: str, attributes: dict[str, Any]) -> str:
+    """The milestone in words: "NDA accepted (NMPA)", "Conditional approval (NMPA): melanoma"."""
+    a = attributes
+    text = _PLAIN.get(event_type, event_type).format(
+        phase=a.get("phase", "?"), application=a.get("application", "Application"),
+        designation=a.get("designation", "designation").replace("_", " ").capitalize(),
+        pathway=f"{a['pathway']} " if a.get("pathway") else "")
+    if event_type in ("results_reported", "phase_started", "phase_completed", "trial_halted") and "phase" not in a:
+        text = {"results_reported": "Trial results", "phase_started": "Trial started",
+                "phase_completed": "Trial completed"}.get(event_type, text)
+    text = text[0].upper() + text[1:]
+    if a.get("agency"):
+        text += f" ({a['agency']})"
+    if a.get("partners"):
+        text += " with " + ", ".join(a["partners"])
+    if a.get("indication"):
+        text += f": {a['indication']}"
+    return text

@@ -1,0 +1,46 @@
+"""Opening a store by URL or path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import StoreUnavailable
+from .base import AppendResult, EventStore, VerifyReport
+from .sql import SQLStore
+
+__all__ = ["AppendResult", "EventStore", "SQLStore", "VerifyReport", "default_location", "normalise_url", "open_store"]
+
+
+def default_location() -> Path:
+    """The per-user SQLite file, under the XDG data directory."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "milestones" / "milestones.db"
+
+
+def normalise_url(location: str | os.PathLike | None) -> str:
+    """A value with `://` is an SQLAlchemy URL; anything else is a SQLite file path."""
+    if location is None:
+        path = default_location()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    location = str(location)
+    if "://" not in location:
+        return f"sqlite:///{Path(location).expanduser().resolve()}"
+    if location.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + location.split("://", 1)[1]
+    return location
+
+
+def open_store(location: str | os.PathLike | None = None) -> SQLStore:
+    url = normalise_url(location)
+    if url.startswith("sqlite"):
+        from .sqlite import SQLiteStore
+        return SQLiteStore(url)
+    if url.startswith("postgresql"):
+        try:
+            from .postgres import PostgresStore
+            return PostgresStore(url)
+        except ImportError as exc:
+            raise StoreUnavailable(f"PostgreSQL needs psycopg: pip install 'milestones[postgres]' ({exc})") from None
+    raise StoreUnavailable(f"unsupported store URL {url.split('://')[0]}://…: use a SQLite path or postgresql://")

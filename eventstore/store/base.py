@@ -1,0 +1,98 @@
+"""What every backend of the event store provides. The conformance suite in
+tests/conformance runs against each implementation."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..aliases import AliasRegistry
+from ..events import NewEvent, RecordedEvent
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """The id an append gave (or, for a repeated idempotency key, the original's id)."""
+
+    id: str
+    position: int
+    stream: str
+    version: int
+    created: bool
+
+
+@dataclass
+class VerifyReport:
+    events: int = 0
+    head_position: int = 0
+    head_hash: str | None = None
+    faults: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def sound(self) -> bool:
+        return not self.faults
+
+    @property
+    def first_fault(self) -> tuple[int, str] | None:
+        return min(self.faults) if self.faults else None
+
+
+class EventStore(abc.ABC):
+    """An append-only log of drug-milestone facts, one stream per drug name."""
+
+    @abc.abstractmethod
+    def initialize(self) -> None:
+        """Create the store; calling it again changes nothing."""
+
+    @abc.abstractmethod
+    def append(self, events: Sequence[NewEvent], expected_versions: Mapping[str, int] | None = None,
+               ) -> list[AppendResult]:
+        """Append a batch atomically. `expected_versions` maps drug names to the stream
+        version the caller last saw (0: a new stream); a stale one raises
+        ConcurrencyError and writes nothing. An idempotency key seen before yields the
+        original event's id and stores nothing new."""
+
+    @abc.abstractmethod
+    def retract(self, event_id: str, reason: str) -> AppendResult:
+        """Append a retraction of an event, with the reason."""
+
+    @abc.abstractmethod
+    def add_alias(self, name: str, canonical: str) -> AppendResult:
+        """Record that `name` is another name of `canonical`."""
+
+    @abc.abstractmethod
+    def aliases(self, recorded_by: datetime | None = None) -> AliasRegistry:
+        """The alias registry as it stood at `recorded_by` (default: now)."""
+
+    @abc.abstractmethod
+    def read_drug(self, drug: str, recorded_by: datetime | None = None) -> list[RecordedEvent]:
+        """Every milestone and retraction of the drug under any of its names, in position
+        order. Raises UnknownDrug for a name the store has never seen."""
+
+    @abc.abstractmethod
+    def read_from(self, position: int = 1, limit: int | None = None) -> Iterator[RecordedEvent]:
+        """Every fact from a global position onward, in position order."""
+
+    @abc.abstractmethod
+    def get(self, event_id: str) -> RecordedEvent:
+        """One fact by id; UnknownEvent when there is none."""
+
+    @abc.abstractmethod
+    def stream_version(self, drug: str) -> int:
+        """The version of the drug's own stream (0 when it has none)."""
+
+    @abc.abstractmethod
+    def verify(self, expect_head: str | None = None) -> VerifyReport:
+        """Check the hash chain and the log's invariants, row by row."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

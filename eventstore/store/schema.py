@@ -1,0 +1,73 @@
+"""The tables, and the triggers that make the event log append-only in the database."""
+
+from __future__ import annotations
+
+from sqlalchemy import (DDL, BigInteger, Column, Index, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint, event)
+
+SCHEMA_VERSION = "1"
+
+metadata = MetaData()
+
+# Every fact in one log: milestones, retractions and aliases. `position` is assigned by the
+# store under its append lock, so it is gapless and in commit order (docs/design.md).
+events = Table(
+    "milestone_events", metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("stream", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("occurred", String(10)),
+    Column("occurred_start", Integer),  # first and last day (proleptic ordinals), for queries
+    Column("occurred_end", Integer),
+    Column("reported", String(10)),
+    Column("recorded", String(27), nullable=False),  # UTC, microseconds, sortable as text
+    Column("data", Text, nullable=False),
+    Column("retracts", String(36)),
+    Column("idempotency_key", String(200), unique=True),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("stream", "version", name="milestone_events_stream_version"),
+)
+Index("milestone_events_type", events.c.type)
+Index("milestone_events_occurred", events.c.occurred_start)
+Index("milestone_events_retracts", events.c.retracts)
+
+meta = Table(
+    "milestone_meta", metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# The persisted status projection: derived, rebuilt at will, so it may be updated.
+drug_status = Table(
+    "milestone_drug_status", metadata,
+    Column("drug", String(200), primary_key=True),
+    Column("status", Text, nullable=False),
+    Column("certain_until", Integer, nullable=False),  # ordinal day an answer may change by itself
+)
+checkpoints = Table(
+    "milestone_checkpoints", metadata,
+    Column("name", String(40), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+APPEND_ONLY_MESSAGE = "milestone_events is append-only: retract an event instead of changing it"
+
+for statement in (
+    f"CREATE TRIGGER milestone_events_no_update BEFORE UPDATE ON milestone_events "
+    f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END",
+    f"CREATE TRIGGER milestone_events_no_delete BEFORE DELETE ON milestone_events "
+    f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END",
+):
+    event.listen(events, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+
+for statement in (
+    "CREATE OR REPLACE FUNCTION milestone_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    f"BEGIN RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}'; END $$",
+    "CREATE TRIGGER milestone_events_no_change BEFORE UPDATE OR DELETE ON milestone_events "
+    "FOR EACH ROW EXECUTE FUNCTION milestone_events_append_only()",
+    "CREATE TRIGGER milestone_events_no_truncate BEFORE TRUNCATE ON milestone_events "
+    "FOR EACH STATEMENT EXECUTE FUNCTION milestone_events_append_only()",
+):
+    event.listen(events, "after_create", DDL(statement).execute_if(dialect="postgresql"))

@@ -1,0 +1,501 @@
+"""The event store on SQLAlchemy Core, shared by SQLite and PostgreSQL. The dialect
+modules supply only what differs: how a writer takes the append lock, the clock, and
+which errors are worth retrying."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import exc as sa_exc
+
+from ..aliases import AliasRegistry
+from ..dates import PartialDate, format_instant
+from ..errors import ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug, UnknownEvent
+from ..events import ALIAS, RETRACTION, NewEvent, RecordedEvent, clean_drug_name
+from . import schema
+from .base import AppendResult, EventStore, VerifyReport
+from .chain import GENESIS, encode_data, row_hash
+
+T = TypeVar("T")
+E = schema.events
+COLUMNS = (E.c.position, E.c.id, E.c.stream, E.c.version, E.c.type, E.c.occurred, E.c.reported,
+           E.c.recorded, E.c.data, E.c.retracts, E.c.idempotency_key, E.c.hash)
+PAGE = 5000
+
+
+@lru_cache(maxsize=8192)
+def stored_date(text: str | None) -> PartialDate:
+    return PartialDate.parse(text)
+
+
+def day_bounds(when: PartialDate) -> tuple[int | None, int | None]:
+    if not when.is_known:
+        return None, None
+    start, end = when.interval
+    return start.toordinal(), end.toordinal()
+
+
+def row_to_event(row: Sequence[Any]) -> RecordedEvent:
+    position, id_, stream, version, type_, occurred, reported, recorded, data, retracts, key, hash_ = row
+    return RecordedEvent(id=id_, position=position, stream=stream, version=version, type=type_,
+                         date=stored_date(occurred), reported=stored_date(reported),
+                         recorded=datetime.fromisoformat(recorded), data=json.loads(data),
+                         retracts=retracts, idempotency_key=key, hash=hash_)
+
+
+@dataclass
+class PendingFact:
+    """A fact checked and resolved to its stream, waiting for its position."""
+
+    stream: str
+    type: str
+    data: dict[str, Any]
+    occurred: PartialDate = field(default_factory=PartialDate.unknown)
+    reported: PartialDate = field(default_factory=PartialDate.unknown)
+    retracts: str | None = None
+    idempotency_key: str | None = None
+    id: str | None = None
+
+    @classmethod
+    def of(cls, event: NewEvent, stream: str, event_id: str | None = None, **extra_data) -> PendingFact:
+        return cls(stream=stream, type=event.type, data={**event.data(), **extra_data}, occurred=event.date,
+                   reported=event.reported, idempotency_key=event.idempotency_key, id=event_id)
+
+
+class SQLStore(EventStore):
+    """The store over one SQLAlchemy engine."""
+
+    def __init__(self, url: str, engine: Engine):
+        self.url = url
+        self.engine = engine
+
+    # -- what the dialects supply --------------------------------------------------
+    def _lock_for_append(self, conn: Connection) -> None:
+        """Serialise appenders until commit, so positions follow commit order."""
+        raise NotImplementedError
+
+    def _now(self, conn: Connection) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def _is_retryable(self, error: sa_exc.DBAPIError) -> bool:
+        return False
+
+    def _lock_for_initialize(self, conn: Connection) -> None:
+        """Keep concurrent `init`s from racing to create the same tables."""
+
+    # -- transactions and errors -----------------------------------------------------
+    def _run(self, work: Callable[[Connection], T], write: bool = False) -> T:
+        delay = 0.01
+        for attempt in range(30):
+            try:
+                with self.engine.connect() as conn:
+                    conn.execution_options(milestones_write=write)
+                    with conn.begin():
+                        return work(conn)
+            except MilestonesError:
+                raise
+            except sa_exc.DBAPIError as error:
+                if self._is_retryable(error) and attempt < 29:
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.5)
+                    continue
+                raise self._explain(error) from None
+        raise AssertionError("unreachable")
+
+    def _explain(self, error: sa_exc.DBAPIError) -> MilestonesError:
+        text = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        lowered = text.lower()
+        if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
+            return StoreUnavailable(f"no milestones store at {self.display_url}: run `milestones init` first")
+        if "append-only" in lowered:
+            return StoreUnavailable(f"refused by the database: {text}")
+        if "permission denied" in lowered:
+            return StoreUnavailable(f"the database refused: {text}")
+        if isinstance(error, sa_exc.IntegrityError):
+            return InvalidEvent(f"the database refused the event: {text}")
+        return StoreUnavailable(f"cannot use the store at {self.display_url}: {text}")
+
+    @property
+    def display_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def initialize(self) -> None:
+        def create(conn: Connection) -> None:
+            self._lock_for_initialize(conn)
+            schema.metadata.create_all(conn, checkfirst=True)
+            if conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).first() is None:
+                conn.execute(insert(schema.meta).values(key="schema_version", value=schema.SCHEMA_VERSION))
+        self._run(create, write=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- appending ---------------------------------------------------------------------
+    def append(self, events: Sequence[NewEvent], expected_versions: Mapping[str, int] | None = None,
+               ) -> list[AppendResult]:
+        events = list(events)
+        for event in events:
+            event.check_not_future()
+        expected = {clean_drug_name(k): v for k, v in (expected_versions or {}).items()}
+
+        def write(conn: Connection) -> list[AppendResult]:
+            self._lock_for_append(conn)
+            registry = self._aliases(conn)
+            pending = [PendingFact.of(e, registry.resolve(e.drug)) for e in events]
+            return self._insert(conn, pending, {registry.resolve(k): v for k, v in expected.items()})
+        return self._run(write, write=True) if events else []
+
+    def retract(self, event_id: str, reason: str) -> AppendResult:
+        reason = _reason(reason)
+
+        def write(conn: Connection) -> AppendResult:
+            self._lock_for_append(conn)
+            target = self._retractable(conn, event_id)
+            fact = PendingFact(stream=target.stream, type=RETRACTION, data={"reason": reason}, retracts=target.id)
+            return self._insert(conn, [fact], {})[0]
+        return self._run(write, write=True)
+
+    def correct(self, event_id: str, reason: str, replacement: NewEvent) -> list[AppendResult]:
+        """Retract an event and append its replacement, linked, in one transaction."""
+        reason = _reason(reason)
+        replacement.check_not_future()
+
+        def write(conn: Connection) -> list[AppendResult]:
+            self._lock_for_append(conn)
+            target = self._retractable(conn, event_id)
+            stream = self._aliases(conn).resolve(replacement.drug)
+            retraction = PendingFact(stream=target.stream, type=RETRACTION, data={"reason": reason},
+                                     retracts=target.id)
+            return self._insert(conn, [retraction, PendingFact.of(replacement, stream, corrects=target.id)], {})
+        return self._run(write, write=True)
+
+    def add_alias(self, name: str, canonical: str) -> AppendResult:
+        name, canonical = clean_drug_name(name), clean_drug_name(canonical)
+        if name == canonical:
+            raise InvalidEvent("a name cannot be an alias of itself")
+
+        def write(conn: Connection) -> AppendResult:
+            self._lock_for_append(conn)
+            registry = self._aliases(conn)
+            root = registry.check_new(name, canonical)
+            if registry.resolve(name) == root and name != root:
+                return self._latest_alias(conn, name)
+            fact = PendingFact(stream=name, type=ALIAS, data={"canonical": root})
+            return self._insert(conn, [fact], {})[0]
+        return self._run(write, write=True)
+
+    def import_facts(self, facts: Sequence[PendingFact]) -> tuple[int, int]:
+        """Append parsed facts in one transaction; returns (stored, already present).
+        A fact keeps its id when it has one (an import of an export): an id already
+        stored is skipped when its content is the same and refused when not."""
+        def write(conn: Connection) -> tuple[int, int]:
+            self._lock_for_append(conn)
+            registry = self._aliases(conn)
+            stored = {e.id: e for e in self._select_in(conn, E.c.id, [f.id for f in facts if f.id])}
+            fresh: list[PendingFact] = []
+            pending_ids: dict[str, PendingFact] = {}
+            retracted_here: set[str] = set()
+            for fact in facts:
+                old = stored.get(fact.id)
+                if old is not None:
+                    if (old.type, old.date, old.data, old.retracts) != (fact.type, fact.occurred, fact.data,
+                                                                        fact.retracts):
+                        raise InvalidEvent(f"event {fact.id} is already stored with other content")
+                    continue
+                if fact.type == ALIAS:
+                    root = registry.check_new(fact.stream, fact.data["canonical"])
+                    if registry.resolve(fact.stream) == root:
+                        continue
+                    fact.data = {"canonical": root}
+                    registry = registry.with_alias(fact.stream, root)
+                elif fact.type == RETRACTION:
+                    target = pending_ids.get(fact.retracts) or self._retractable(conn, fact.retracts)
+                    if target.type in (RETRACTION, ALIAS) or fact.retracts in retracted_here:
+                        raise InvalidEvent(f"{fact.retracts} cannot be retracted here")
+                    retracted_here.add(fact.retracts)
+                    fact.stream = target.stream
+                else:
+                    fact.stream = registry.resolve(fact.stream)
+                fresh.append(fact)
+                if fact.id:
+                    pending_ids[fact.id] = fact
+            created = sum(r.created for r in self._insert(conn, fresh, {})) if fresh else 0
+            return created, len(facts) - created
+        return self._run(write, write=True) if facts else (0, 0)
+
+    def _retractable(self, conn: Connection, event_id: str) -> RecordedEvent:
+        rows = self._select_in(conn, E.c.id, [event_id])
+        if not rows:
+            raise UnknownEvent(f"no event with id {event_id!r}")
+        if rows[0].type in (RETRACTION, ALIAS):
+            raise InvalidEvent(f"{event_id} is a {rows[0].type}, not a milestone; only milestones can be retracted")
+        earlier = conn.execute(select(E.c.id).where(E.c.retracts == event_id)).first()
+        if earlier is not None:
+            raise InvalidEvent(f"event {event_id} was already retracted (by {earlier.id})")
+        return rows[0]
+
+    def _latest_alias(self, conn: Connection, name: str) -> AppendResult:
+        row = conn.execute(select(E.c.id, E.c.position, E.c.stream, E.c.version)
+                           .where(E.c.stream == name, E.c.type == ALIAS)
+                           .order_by(E.c.position.desc()).limit(1)).one()
+        return AppendResult(row.id, row.position, row.stream, row.version, False)
+
+    def _insert(self, conn: Connection, facts: Sequence[PendingFact], expected: Mapping[str, int],
+                ) -> list[AppendResult]:
+        """Give each new fact its position, version, time and hash, and insert them;
+        the caller holds the append lock."""
+        keys = [f.idempotency_key for f in facts if f.idempotency_key]
+        known = {e.idempotency_key: e for e in self._select_in(conn, E.c.idempotency_key, keys)}
+        results: list[AppendResult | None] = [None] * len(facts)
+        fresh: list[tuple[int, PendingFact]] = []
+        first_with_key: dict[str, int] = {}
+        for i, fact in enumerate(facts):
+            key = fact.idempotency_key
+            if key in known:
+                old = known[key]
+                results[i] = AppendResult(old.id, old.position, old.stream, old.version, False)
+            elif key is not None and key in first_with_key:
+                continue  # the same key twice in one batch: filled in below
+            else:
+                if key is not None:
+                    first_with_key[key] = i
+                fresh.append((i, fact))
+        if fresh:
+            streams = {f.stream for _, f in fresh} | set(expected)
+            versions = dict(conn.execute(select(E.c.stream, func.max(E.c.version))
+                                         .where(E.c.stream.in_(streams)).group_by(E.c.stream)).all())
+            for stream, version in expected.items():
+                if versions.get(stream, 0) != version:
+                    raise ConcurrencyError(f"{stream} is at version {versions.get(stream, 0)}, not {version}: "
+                                           f"someone appended first; read it again and retry")
+            head = conn.execute(select(E.c.position, E.c.hash, E.c.recorded)
+                                .order_by(E.c.position.desc()).limit(1)).first()
+            position, previous, last_recorded = head if head else (0, GENESIS, "")
+            recorded = max(format_instant(self._now(conn)), last_recorded)
+            rows = []
+            for i, fact in fresh:
+                position += 1
+                version = versions.get(fact.stream, 0) + 1
+                versions[fact.stream] = version
+                event_id = fact.id or str(uuid.uuid4())
+                occurred, reported, data = fact.occurred.to_json(), fact.reported.to_json(), encode_data(fact.data)
+                previous = row_hash(previous, position, event_id, fact.stream, version, fact.type, occurred,
+                                    reported, recorded, data, fact.retracts, fact.idempotency_key)
+                start, end = day_bounds(fact.occurred)
+                rows.append(dict(position=position, id=event_id, stream=fact.stream, version=version,
+                                 type=fact.type, occurred=occurred, occurred_start=start, occurred_end=end,
+                                 reported=reported, recorded=recorded, data=data, retracts=fact.retracts,
+                                 idempotency_key=fact.idempotency_key, hash=previous))
+                results[i] = AppendResult(event_id, position, fact.stream, version, True)
+            conn.execute(insert(E), rows)
+        for i, fact in enumerate(facts):
+            if results[i] is None:
+                original = results[first_with_key[fact.idempotency_key]]
+                results[i] = AppendResult(original.id, original.position, original.stream, original.version, False)
+        return results
+
+    # -- reading -------------------------------------------------------------------------
+    def _select_in(self, conn: Connection, column, values: Sequence[Any]) -> list[RecordedEvent]:
+        out: list[RecordedEvent] = []
+        values = list(dict.fromkeys(values))
+        for i in range(0, len(values), 500):
+            out += [row_to_event(r) for r in conn.execute(select(*COLUMNS).where(column.in_(values[i:i + 500])))]
+        return out
+
+    def _aliases(self, conn: Connection, recorded_by: datetime | None = None) -> AliasRegistry:
+        query = select(E.c.stream, E.c.data).where(E.c.type == ALIAS).order_by(E.c.position)
+        if recorded_by is not None:
+            query = query.where(E.c.recorded <= format_instant(recorded_by))
+        return AliasRegistry((name, json.loads(data)["canonical"]) for name, data in conn.execute(query))
+
+    def aliases(self, recorded_by: datetime | None = None) -> AliasRegistry:
+        return self._run(lambda conn: self._aliases(conn, recorded_by))
+
+    def read_drug(self, drug: str, recorded_by: datetime | None = None) -> list[RecordedEvent]:
+        drug = clean_drug_name(drug)
+
+        def read(conn: Connection) -> list[RecordedEvent]:
+            registry = self._aliases(conn, recorded_by)
+            names = registry.names_of(registry.resolve(drug))
+            query = select(*COLUMNS).where(E.c.stream.in_(names), E.c.type != ALIAS).order_by(E.c.position)
+            if recorded_by is not None:
+                query = query.where(E.c.recorded <= format_instant(recorded_by))
+            events = [row_to_event(r) for r in conn.execute(query)]
+            if not events and not self._is_known(conn, drug):
+                raise UnknownDrug(f"unknown drug {drug!r}: the store has no event or alias for it "
+                                  f"(see `milestones drugs`)")
+            return events
+        return self._run(read)
+
+    def _is_known(self, conn: Connection, name: str) -> bool:
+        if conn.execute(select(E.c.position).where(E.c.stream == name).limit(1)).first():
+            return True
+        return name in self._aliases(conn)
+
+    def read_from(self, position: int = 1, limit: int | None = None) -> Iterator[RecordedEvent]:
+        remaining = limit
+        while remaining is None or remaining > 0:
+            size = PAGE if remaining is None else min(PAGE, remaining)
+            page = self._run(lambda conn: [row_to_event(r) for r in conn.execute(
+                select(*COLUMNS).where(E.c.position >= position).order_by(E.c.position).limit(size))])
+            yield from page
+            if len(page) < size:
+                return
+            position = page[-1].position + 1
+            if remaining is not None:
+                remaining -= len(page)
+
+    def get(self, event_id: str) -> RecordedEvent:
+        rows = self._run(lambda conn: self._select_in(conn, E.c.id, [event_id]))
+        if not rows:
+            raise UnknownEvent(f"no event with id {event_id!r}")
+        return rows[0]
+
+    def stream_version(self, drug: str) -> int:
+        drug = clean_drug_name(drug)
+
+        def read(conn: Connection) -> int:
+            stream = self._aliases(conn).resolve(drug)
+            return conn.execute(select(func.coalesce(func.max(E.c.version), 0)).where(E.c.stream == stream)).scalar()
+        return self._run(read)
+
+    def head(self) -> tuple[int, str]:
+        """The last position and its hash: the anchor to keep elsewhere."""
+        row = self._run(lambda conn: conn.execute(select(E.c.position, E.c.hash)
+                                                  .order_by(E.c.position.desc()).limit(1)).first())
+        return (row.position, row.hash) if row else (0, GENESIS)
+
+    def streams(self) -> list[str]:
+        """Every stream name, aliases' own streams included."""
+        return self._run(lambda conn: list(conn.execute(select(E.c.stream).distinct().order_by(E.c.stream)).scalars()))
+
+    def find(self, streams: Sequence[str] | None, event_type: str | None, since: date | None,
+             until: date | None) -> list[RecordedEvent]:
+        """Unretracted milestones by stream, type and occurred interval."""
+        retracted = select(E.c.retracts).where(E.c.retracts.is_not(None))
+        query = select(*COLUMNS).where(E.c.type.not_in([ALIAS, RETRACTION]), E.c.id.not_in(retracted))
+        if streams is not None:
+            query = query.where(E.c.stream.in_(streams))
+        if event_type is not None:
+            query = query.where(E.c.type == event_type)
+        if since is not None:
+            query = query.where(E.c.occurred_end >= since.toordinal())
+        if until is not None:
+            query = query.where(E.c.occurred_start <= until.toordinal())
+        return self._run(lambda conn: [row_to_event(r) for r in conn.execute(query.order_by(E.c.position))])
+
+    # -- verifying -----------------------------------------------------------------------
+    def verify(self, expect_head: str | None = None) -> VerifyReport:
+        report = VerifyReport()
+        previous, expected_position, last_recorded = GENESIS, 1, ""
+        stream_versions: dict[str, int] = {}
+        anchor_found = expect_head is None or expect_head == GENESIS
+        sql = ("SELECT position, id, stream, version, type, occurred, occurred_start, occurred_end, reported, "
+               "recorded, data, retracts, idempotency_key, hash FROM milestone_events WHERE position > {} "
+               "ORDER BY position LIMIT {}")
+        after = 0
+        while True:
+            rows = self._run(lambda conn: conn.exec_driver_sql(sql.format(int(after), 20000)).all())
+            for (position, id_, stream, version, type_, occurred, start, end, reported, recorded, data,
+                 retracts, key, stored_hash) in rows:
+                report.events += 1
+                if position != expected_position:
+                    report.faults.append((expected_position, f"positions {expected_position}..{position - 1} "
+                                                             f"are missing (rows deleted?)"))
+                if row_hash(previous, position, id_, stream, version, type_, occurred, reported, recorded, data,
+                            retracts, key) != stored_hash:
+                    report.faults.append((position, "hash does not match the row and its predecessor "
+                                                    "(edited, reordered or forged)"))
+                if version != stream_versions.get(stream, 0) + 1:
+                    report.faults.append((position, f"stream {stream!r} goes from version "
+                                                    f"{stream_versions.get(stream, 0)} to {version}"))
+                if recorded < last_recorded:
+                    report.faults.append((position, "recorded time goes backwards"))
+                if _derived_bounds(occurred) != (start, end):
+                    report.faults.append((position, "occurred_start/occurred_end disagree with occurred"))
+                if expect_head is not None and stored_hash == expect_head:
+                    anchor_found = True
+                stream_versions[stream] = version
+                previous, expected_position, last_recorded = stored_hash, position + 1, max(recorded, last_recorded)
+            if len(rows) < 20000:
+                break
+            after = rows[-1][0]
+        report.faults += self._run(self._orphan_retractions)
+        report.head_position, report.head_hash = expected_position - 1, previous
+        if not anchor_found:
+            report.faults.append((report.head_position + 1, f"the anchor {expect_head} is not on the chain "
+                                                            f"(newest rows cut off or rewritten)"))
+        return report
+
+    def _orphan_retractions(self, conn: Connection) -> list[tuple[int, str]]:
+        sql = ("SELECT r.position FROM milestone_events r LEFT JOIN milestone_events t ON t.id = r.retracts "
+               "WHERE r.retracts IS NOT NULL AND (t.id IS NULL OR t.position > r.position OR t.stream <> r.stream)")
+        return [(p, "retraction names no earlier event of its stream") for (p,) in conn.exec_driver_sql(sql)]
+
+
+@lru_cache(maxsize=8192)
+def _derived_bounds(occurred: str | None) -> tuple[int | None, int | None]:
+    try:
+        return day_bounds(PartialDate.parse(occurred))
+    except MilestonesError:
+        return (-1, -1)
+
+
+def _reason(reason: str) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidEvent("a retraction needs a reason")
+    return " ".join(reason.split())
+
+
+class ProjectionTables:
+    """Reads and writes of the persisted status projection: derived rows, replaced at will."""
+
+    def __init__(self, store: SQLStore, name: str = "status"):
+        self.store, self.name = store, name
+
+    def checkpoint(self) -> int:
+        query = select(schema.checkpoints.c.position).where(schema.checkpoints.c.name == self.name)
+        return self.store._run(lambda conn: conn.execute(query).scalar() or 0)
+
+    def load(self, drugs: Sequence[str] | None = None) -> dict[str, tuple[dict[str, Any], int]]:
+        """drug → (status JSON, certain_until ordinal), for the given drugs or all."""
+        S = schema.drug_status
+        query = select(S.c.drug, S.c.status, S.c.certain_until).order_by(S.c.drug)
+        if drugs is not None:
+            query = query.where(S.c.drug.in_(list(drugs)))
+        rows = self.store._run(lambda conn: conn.execute(query).all())
+        return {drug: (json.loads(status), until) for drug, status, until in rows}
+
+    def save(self, statuses: Mapping[str, tuple[dict[str, Any], int]], removed: Sequence[str], checkpoint: int,
+             replace_all: bool = False) -> bool:
+        """Store new statuses and move the checkpoint, in one transaction, only if the
+        checkpoint has not moved meanwhile (another writer caught up first)."""
+        S, C = schema.drug_status, schema.checkpoints
+
+        def write(conn: Connection) -> bool:
+            current = conn.execute(select(C.c.position).where(C.c.name == self.name).with_for_update()).scalar()
+            if current is None:
+                conn.execute(insert(C).values(name=self.name, position=0))
+                current = 0
+            if replace_all:
+                conn.execute(S.delete())
+            elif current >= checkpoint:
+                return False
+            gone = list(removed) + list(statuses)
+            for i in range(0, len(gone), 500):
+                conn.execute(S.delete().where(S.c.drug.in_(gone[i:i + 500])))
+            rows = [dict(drug=d, status=encode_data(s), certain_until=u) for d, (s, u) in statuses.items()]
+            if rows:
+                conn.execute(insert(S), rows)
+            conn.execute(C.update().where(C.c.name == self.name).values(position=checkpoint))
+            return True
+        return self.store._run(write, write=True)
