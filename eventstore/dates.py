@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, time, timezone
 
 from dateutil import parser as dateutil_parser
@@ -119,7 +120,7 @@ class PartialDate:
     def is_known(self) -> bool:
         return self.precision != UNKNOWN
 
-    @property
+    @cached_property
     def interval(self) -> tuple[date, date] | None:
         """The first and last day the date may stand for; None when unknown."""
         p, y, n = self.precision, self.year, self.part
@@ -128,9 +129,12 @@ class PartialDate:
         if p == DAY:
             d = date(y, n, self.day)
             return d, d
-        first_month, months = {MONTH: (n, 1), QUARTER: ((n - 1) * 3 + 1, 3), HALF: ((n - 1) * 6 + 1, 6),
-                               YEAR: (1, 12)}[p]
-        last_month = first_month + months - 1
+        if p == YEAR:
+            first_month, last_month = 1, 12
+        else:
+            months = {MONTH: 1, QUARTER: 3, HALF: 6}[p]
+            first_month = (n - 1) * months + 1
+            last_month = first_month + months - 1
         return date(y, first_month, 1), date(y, last_month, calendar.monthrange(y, last_month)[1])
 
     @property

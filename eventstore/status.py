@@ -5,6 +5,7 @@ Pure functions over RecordedEvents; no database here. docs/status.md states the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -70,8 +71,22 @@ def visible(facts: Iterable[RecordedEvent], cutoffs: Cutoffs = Cutoffs(), today:
         if start is not None and start > as_of:
             continue
         out.append(Visible(event, end <= as_of, end))
-    out.sort(key=lambda v: (v.event.date.sort_key(), v.event.position))
+    out.sort(key=occurred_order)
     return out
+
+
+# Same-day milestones fold in the order a drug's life runs, then by content, and only
+# last by position: so the status never depends on the order facts were appended in.
+LIFECYCLE = {t: i for i, t in enumerate((
+    "collaboration_signed", "acquired", "ind_filed", "ind_cleared", "phase_started", "results_reported",
+    "phase_completed", "trial_halted", "designation_granted", "filing_submitted", "filing_accepted", "rejected",
+    "approved", "launched", "withdrawn", "discontinued"))}
+
+
+def occurred_order(item: Visible) -> tuple:
+    event = item.event
+    return (event.date.sort_key(), LIFECYCLE.get(event.type, 99), json.dumps(event.attributes, sort_keys=True),
+            event.position)
 
 
 def stage_of(event: RecordedEvent) -> str | None:

@@ -1,0 +1,59 @@
+"""Least-privilege roles on PostgreSQL: the writer appends but cannot change the log;
+the reader reads but cannot append."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from eventstore import NewEvent, StoreUnavailable, open_store
+from eventstore.store.postgres import grant_statements
+
+
+@pytest.fixture
+def roles(postgres_url):
+    admin_store = open_store(postgres_url)
+    admin_store.initialize()
+    admin_store.append([NewEvent("toripalimab", "approved", "2018-12-17", {"agency": "NMPA"})])
+    schema = make_url(postgres_url).query["options"].split("=")[-1]
+    suffix = uuid.uuid4().hex[:8]
+    writer, reader = f"w_{suffix}", f"r_{suffix}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for role in (writer, reader):
+            conn.execute(text(f"CREATE ROLE {role} LOGIN"))
+        for statement in grant_statements(writer, reader, schema):
+            conn.execute(text(statement))
+    as_role = {role: make_url(postgres_url).set(username=role).render_as_string(hide_password=False)
+               for role in (writer, reader)}
+    yield as_role[writer], as_role[reader]
+    admin_store.close()
+    with admin.connect() as conn:
+        for role in (writer, reader):
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
+    admin.dispose()
+
+
+@pytest.mark.parametrize("statement", ["UPDATE milestone_events SET type = 'rejected'",
+                                       "DELETE FROM milestone_events", "TRUNCATE milestone_events"])
+def test_the_writer_cannot_change_the_log(roles, statement):
+    writer_url, _ = roles
+    engine = create_engine(writer_url)
+    with pytest.raises(Exception, match="permission denied"):
+        with engine.begin() as conn:
+            conn.execute(text(statement))
+    engine.dispose()
+
+
+def test_the_writer_appends_and_the_reader_reads(roles):
+    writer_url, reader_url = roles
+    with open_store(writer_url) as writer:
+        [result] = writer.append([NewEvent("toripalimab", "filing_accepted", "2018-03", {"agency": "NMPA"})])
+        assert writer.verify().sound
+    with open_store(reader_url) as reader:
+        assert reader.get(result.id).type == "filing_accepted"
+        with pytest.raises(StoreUnavailable, match="permission denied"):
+            reader.append([NewEvent("toripalimab", "launched", "2019-01")])

@@ -1,0 +1,224 @@
+"""The store's contract, run against every backend (the `store` fixture is parametrised
+over SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import text
+
+from eventstore import ConcurrencyError, InvalidDate, InvalidEvent, NewEvent, UnknownDrug, open_store
+from eventstore.store.sql import PendingFact
+
+
+def approval(drug="toripalimab", date="2018-12-17", **extra):
+    return NewEvent(drug, "approved", date, {"agency": "NMPA", "pathway": "conditional"}, **extra)
+
+
+def phase(drug, **extra):
+    return NewEvent(drug, "phase_started", "2017-05", {"phase": "1"}, reported="2017-06-01", **extra)
+
+
+def raw(store, sql, **params):
+    with store.engine.connect() as conn, conn.begin():
+        return conn.execute(text(sql), params)
+
+
+def count(store) -> int:
+    return len(list(store.read_from(1)))
+
+
+def test_append_gives_positions_versions_and_store_time(store):
+    results = store.append([phase("a"), phase("b"), phase("a")])
+    assert [(r.stream, r.version, r.position) for r in results] == [("a", 1, 1), ("b", 1, 2), ("a", 2, 3)]
+    events = list(store.read_from(1))
+    assert [e.position for e in events] == [1, 2, 3]
+    assert events[0].recorded <= events[1].recorded <= events[2].recorded
+    assert [e.version for e in store.read_drug("a")] == [1, 2]
+    assert [e.position for e in store.read_from(2)] == [2, 3]
+    assert [e.position for e in store.read_from(1, limit=2)] == [1, 2]
+
+
+def test_an_event_reads_back_as_it_was_written(store):
+    event = NewEvent("toripalimab", "approved", "2018-12-17",
+                     {"agency": "NMPA", "pathway": "conditional", "indication": "melanoma"},
+                     source="https://example.org/release", quote="… was conditionally approved …",
+                     reported="2019-04-09")
+    [result] = store.append([event])
+    stored = store.get(result.id)
+    assert (stored.stream, stored.type, str(stored.date), stored.attributes, stored.source, stored.quote,
+            str(stored.reported)) == ("toripalimab", "approved", "2018-12-17", event.attributes, event.source,
+                                      event.quote, "2019-04-09")
+
+
+def test_stale_expected_version_raises_and_writes_nothing(store):
+    store.append([phase("a")], expected_versions={"a": 0})
+    with pytest.raises(ConcurrencyError):
+        store.append([phase("b"), phase("a")], expected_versions={"a": 0})
+    assert count(store) == 1
+    store.append([phase("a")], expected_versions={"a": 1})
+    assert store.stream_version("a") == 2
+
+
+def test_idempotency_key_returns_the_original(store):
+    [first] = store.append([phase("a", idempotency_key="k1")])
+    [again] = store.append([phase("a", idempotency_key="k1")])
+    assert again.id == first.id and not again.created
+    twice = store.append([phase("b", idempotency_key="k2"), phase("b", idempotency_key="k2")])
+    assert twice[0].id == twice[1].id
+    assert count(store) == 2
+
+
+def test_a_batch_is_atomic(store):
+    store.append([phase("a", idempotency_key="k")])
+    # The second event's key is fresh but the batch fails on the version check:
+    with pytest.raises(ConcurrencyError):
+        store.append([phase("c"), phase("d")], expected_versions={"d": 5})
+    assert {e.stream for e in store.read_from(1)} == {"a"}
+
+
+def test_a_future_event_is_refused(store):
+    with pytest.raises(InvalidDate, match="has not happened"):
+        store.append([approval(date="2999-01-01")])
+    assert count(store) == 0
+
+
+@pytest.mark.parametrize("statement", ["UPDATE milestone_events SET type = 'rejected'",
+                                       "DELETE FROM milestone_events"])
+def test_the_database_refuses_update_and_delete(store, statement):
+    store.append([approval()])
+    with pytest.raises(Exception, match="append-only"):
+        raw(store, statement)
+    assert count(store) == 1
+
+
+def test_aliases_resolve_and_merge_without_rewriting(store):
+    store.append([approval("JS001")])  # recorded under the code name first
+    store.append([phase("toripalimab")])
+    store.add_alias("JS001", "toripalimab")
+    store.append([NewEvent("JS001", "filing_accepted", "2018-03", {"agency": "NMPA"})])
+    drug = store.read_drug("toripalimab")
+    assert [e.type for e in drug] == ["approved", "phase_started", "filing_accepted"]
+    assert [e.stream for e in drug] == ["JS001", "toripalimab", "toripalimab"]
+    assert [e.type for e in store.read_drug("JS001")] == [e.type for e in drug]
+    with pytest.raises(InvalidEvent, match="cycle"):
+        store.add_alias("toripalimab", "JS001")
+    assert store.add_alias("JS001", "toripalimab").created is False
+
+
+def test_an_unknown_drug_is_an_error(store):
+    with pytest.raises(UnknownDrug):
+        store.read_drug("nothing")
+
+
+def test_retraction_is_appended_and_checked(store):
+    [event] = store.append([approval()])
+    retraction = store.retract(event.id, "wrong date")
+    assert store.get(retraction.id).retracts == event.id
+    with pytest.raises(InvalidEvent, match="already retracted"):
+        store.retract(event.id, "again")
+    with pytest.raises(InvalidEvent, match="only milestones"):
+        store.retract(retraction.id, "a retraction")
+    assert count(store) == 2
+
+
+def test_verify_reports_a_sound_store_and_its_head(store):
+    store.append([approval(), phase("a")])
+    report = store.verify()
+    assert report.sound and report.events == 2
+    assert (report.head_position, report.head_hash) == store.head()
+    assert store.verify(expect_head=report.head_hash).sound
+
+
+# -- tampering behind the store's back ---------------------------------------------------
+
+def drop_triggers(store):
+    if store.engine.dialect.name == "sqlite":
+        raw(store, "DROP TRIGGER milestone_events_no_update")
+        raw(store, "DROP TRIGGER milestone_events_no_delete")
+    else:
+        raw(store, "DROP TRIGGER milestone_events_no_change ON milestone_events")
+
+
+@pytest.fixture
+def five(store):
+    store.append([phase(f"drug{i}") for i in range(5)])
+    drop_triggers(store)
+    return store
+
+
+def first_bad(store, **kw):
+    report = store.verify(**kw)
+    assert not report.sound
+    return report.first_fault[0]
+
+
+def test_verify_finds_an_edited_row(five):
+    raw(five, "UPDATE milestone_events SET occurred = '2017-06' WHERE position = 3")
+    assert first_bad(five) == 3
+
+
+def test_verify_finds_an_edited_payload(five):
+    raw(five, "UPDATE milestone_events SET data = replace(data, '\"1\"', '\"3\"') WHERE position = 2")
+    assert first_bad(five) == 2
+
+
+def test_verify_finds_a_deleted_row(five):
+    raw(five, "DELETE FROM milestone_events WHERE position = 2")
+    assert first_bad(five) == 2
+
+
+def test_verify_finds_two_swapped_rows(five):
+    raw(five, "UPDATE milestone_events SET position = -position WHERE position IN (2, 4)")
+    raw(five, "UPDATE milestone_events SET position = 6 WHERE position = -2")
+    raw(five, "UPDATE milestone_events SET position = 2 WHERE position = -4")
+    raw(five, "UPDATE milestone_events SET position = 4 WHERE position = 6")
+    assert first_bad(five) == 2
+
+
+def test_verify_finds_a_forged_row(five):
+    row = raw(five, "SELECT * FROM milestone_events WHERE position = 5").mappings().one()
+    forged = {**row, "position": 6, "id": "00000000-0000-4000-8000-000000000000", "version": 2,
+              "hash": "f" * 64}
+    columns = ", ".join(forged)
+    raw(five, f"INSERT INTO milestone_events ({columns}) VALUES ({', '.join(':' + c for c in forged)})", **forged)
+    assert first_bad(five) == 6
+
+
+def test_only_the_anchor_catches_the_newest_rows_cut_off(five):
+    anchor = five.verify().head_hash
+    raw(five, "DELETE FROM milestone_events WHERE position = 5")
+    assert five.verify().sound  # nothing inside the store can prove the loss…
+    assert first_bad(five, expect_head=anchor) == 5  # …the anchor kept elsewhere does
+
+
+# -- commit order -----------------------------------------------------------------------
+
+def test_followers_never_pass_an_uncommitted_position(store_url):
+    """A writer holds its transaction open after taking a position: a follower reading
+    from the global position sees nothing past it, a second writer waits, and once the
+    first commits or rolls back, the follower continues without a hole."""
+    for outcome in ("commit", "rollback"):
+        store = open_store(store_url)
+        store.initialize()
+        start = store.head()[0]
+        conn = store.engine.connect()
+        conn.execution_options(milestones_write=True)
+        transaction = conn.begin()
+        store._lock_for_append(conn)
+        [held] = store._insert(conn, [PendingFact(stream="held", type="phase_started", data={"attributes": {}})], {})
+        assert held.position == start + 1
+        second = threading.Thread(target=store.append, args=([phase("later")],))
+        second.start()
+        time.sleep(0.5)
+        assert second.is_alive(), "a second writer must wait for the first to commit"
+        assert [e.position for e in store.read_from(start + 1)] == []
+        getattr(transaction, outcome)()
+        conn.close()
+        second.join(10)
+        seen = [e for e in store.read_from(start + 1)]
+        assert [e.position for e in seen] == list(range(start + 1, start + 1 + len(seen)))
+        assert [e.stream for e in seen] == (["held", "later"] if outcome == "commit" else ["later"])
+        store.close()
