@@ -11,6 +11,7 @@ from eventstore import EVENT_TYPES, NewEvent, projection
 from eventstore.errors import MilestonesError
 from eventstore.jsonl import export_lines, read_lines
 from eventstore.status import describe
+from eventstore.store.grants import grant_statements
 
 from ..options import attribute_options, attributes, event_type_argument
 from ..output import output_option, render
@@ -269,6 +270,23 @@ def rebuild(ctx):
     click.echo(f"rebuilt the status of {count} drugs", err=True)
 
 
+@click.command()
+@click.option("--writer", default="milestones_writer", show_default=True, help="The writer role.")
+@click.option("--reader", default="milestones_reader", show_default=True, help="The reader role.")
+@click.option("--schema", default="public", show_default=True, help="The schema that holds the store.")
+def grants(writer, reader, schema):
+    """Print the PostgreSQL GRANTs for a least-privilege writer (INSERT, SELECT on the
+    log) and reader (SELECT). Create the roles first; run the output as an owner.
+
+    \b
+    Example:
+      milestones grants | psql -h db.example.org team_milestones
+    """
+    for statement in grant_statements(writer, reader, schema):
+        click.echo(statement)
+
+
 def register(group: click.Group) -> None:
-    for command in (init, append, retract, correct, alias, drugs, history, export, import_, verify, rebuild):
+    for command in (init, append, retract, correct, alias, drugs, history, export, import_, verify, rebuild,
+                    grants):
         group.add_command(command)

@@ -35,22 +35,3 @@ class PostgresStore(SQLStore):
         code = getattr(error.orig, "sqlstate", None)
         return code in ("40P01", "40001")
 
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def grant_statements(writer: str = "milestones_writer", reader: str = "milestones_reader",
-                     schema: str = "public") -> list[str]:
-    """The GRANTs for a least-privilege writer (INSERT and SELECT on the log: no UPDATE,
-    DELETE or TRUNCATE) and a reader (SELECT). The status projection is derived data
-    that the writer replaces as the log grows, so it may change those rows."""
-    w, r, s = _identifier(writer), _identifier(reader), _identifier(schema)
-    log = "milestone_events, milestone_meta"
-    projection = "milestone_drug_status, milestone_checkpoints"
-    return [
-        f"GRANT USAGE ON SCHEMA {s} TO {w}, {r};",
-        f"GRANT SELECT, INSERT ON {log} TO {w};",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {projection} TO {w};",
-        f"GRANT SELECT ON {log}, {projection} TO {r};",
-    ]

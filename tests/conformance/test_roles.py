@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from eventstore import NewEvent, StoreUnavailable, open_store
-from eventstore.store.postgres import grant_statements
+from eventstore.store.grants import grant_statements
 
 
 @pytest.fixture
@@ -57,3 +57,18 @@ def test_the_writer_appends_and_the_reader_reads(roles):
         assert reader.get(result.id).type == "filing_accepted"
         with pytest.raises(StoreUnavailable, match="permission denied"):
             reader.append([NewEvent("toripalimab", "launched", "2019-01")])
+
+
+def test_the_command_line_under_each_role(roles):
+    from click.testing import CliRunner
+
+    from cli import cli
+    writer_url, reader_url = roles
+    runner = CliRunner()
+    appended = runner.invoke(cli, ["--db", writer_url, "append", "toripalimab", "launched", "--date", "2019-03"])
+    assert appended.exit_code == 0, appended.stderr
+    status = runner.invoke(cli, ["--db", reader_url, "status", "toripalimab", "--format", "json"])
+    assert status.exit_code == 0 and '"launched"' in status.stdout
+    refused = runner.invoke(cli, ["--db", reader_url, "append", "toripalimab", "launched", "--date", "2019-04"])
+    assert refused.exit_code == 2
+    assert "permission denied" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
