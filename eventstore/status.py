@@ -75,7 +75,8 @@ def visible(facts: Iterable[RecordedEvent], cutoffs: Cutoffs = Cutoffs(), today:
     return out
 
 
-# Same-day milestones fold in the order a drug's life runs, then by content, and only
+# By interval (an unknown date's ending at its report); same-day milestones fold in
+# the order a drug's life runs, then by content, and only
 # last by position: so the status never depends on the order facts were appended in.
 LIFECYCLE = {t: i for i, t in enumerate((
     "collaboration_signed", "acquired", "ind_filed", "ind_cleared", "phase_started", "results_reported",
@@ -85,8 +86,9 @@ LIFECYCLE = {t: i for i, t in enumerate((
 
 def occurred_order(item: Visible) -> tuple:
     event = item.event
-    return (event.date.sort_key(), LIFECYCLE.get(event.type, 99), json.dumps(event.attributes, sort_keys=True),
-            event.position)
+    start = event.date.start.toordinal() if event.date.is_known else 0
+    return (start, item.last_day.toordinal(), LIFECYCLE.get(event.type, 99),
+            json.dumps(event.attributes, sort_keys=True), event.position)
 
 
 def stage_of(event: RecordedEvent) -> str | None:
