@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from datetime import date, datetime, time, timezone
 
 from dateutil import parser as dateutil_parser
@@ -65,6 +65,10 @@ class PartialDate:
             return text
         if not isinstance(text, str):
             raise InvalidDate(f"a date must be text, not {type(text).__name__}")
+        return _parse_text(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> PartialDate:
         s = " ".join(text.split())
         if s.lower() in _UNKNOWN_WORDS:
             return cls.unknown()
@@ -155,16 +159,29 @@ class PartialDate:
     def __lt__(self, other: PartialDate) -> bool:
         return self.sort_key() < other.sort_key()
 
-    def __str__(self) -> str:
+    @cached_property
+    def text(self) -> str:
         p, y, n = self.precision, self.year, self.part
-        if p == UNKNOWN:
-            return "unknown"
-        return {DAY: lambda: f"{y:04d}-{n:02d}-{self.day:02d}", MONTH: lambda: f"{y:04d}-{n:02d}",
-                QUARTER: lambda: f"{y:04d}-Q{n}", HALF: lambda: f"{y:04d}-H{n}", YEAR: lambda: f"{y:04d}"}[p]()
+        if p == DAY:
+            return f"{y:04d}-{n:02d}-{self.day:02d}"
+        if p == MONTH:
+            return f"{y:04d}-{n:02d}"
+        if p == QUARTER:
+            return f"{y:04d}-Q{n}"
+        if p == HALF:
+            return f"{y:04d}-H{n}"
+        return f"{y:04d}" if p == YEAR else "unknown"
+
+    def __str__(self) -> str:
+        return self.text
 
     def to_json(self) -> str | None:
         """The canonical text of SCHEMA.md, or None (JSON null) when unknown."""
-        return str(self) if self.is_known else None
+        return self.text if self.precision != UNKNOWN else None
+
+
+# Dates repeat a great deal in a log; a PartialDate is immutable, so parses are shared.
+_parse_text = lru_cache(maxsize=65536)(PartialDate._parse)
 
 
 def _year_and_number(m: re.Match) -> tuple[int, int]:

@@ -10,15 +10,27 @@ from typing import Any
 GENESIS = "0" * 64
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def encode_data(data: dict[str, Any]) -> str:
     """The canonical text of an event's data column: sorted keys, no spaces, UTF-8."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL.encode(data)
+
+
+def _field(value: str | int | None) -> str:
+    # Length-prefixed, so no two different rows encode alike; None differs from "".
+    if value is None:
+        return "~"
+    text = str(value)
+    return f"{len(text)}:{text}"
 
 
 def row_hash(previous: str, position: int, event_id: str, stream: str, version: int, type_: str,
              occurred: str | None, reported: str | None, recorded: str, data: str,
              retracts: str | None, idempotency_key: str | None) -> str:
-    """sha256 over the previous hash and the row's stored columns, in a fixed order."""
-    content = json.dumps([position, event_id, stream, version, type_, occurred, reported, recorded, data,
-                          retracts, idempotency_key], ensure_ascii=False, separators=(",", ":"))
+    """sha256 over the previous hash and the row's stored columns, in a fixed order
+    (numbers and the fixed-width time need no length prefix)."""
+    content = (f"{position}|{version}|{recorded}|{_field(event_id)}|{_field(stream)}|{_field(type_)}|"
+               f"{_field(occurred)}|{_field(reported)}|{_field(data)}|{_field(retracts)}|{_field(idempotency_key)}")
     return hashlib.sha256((previous + content).encode("utf-8", "surrogatepass")).hexdigest()

@@ -3,8 +3,6 @@ recorded time is the server's clock."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import create_engine, text
 from sqlalchemy import exc as sa_exc
 
@@ -16,6 +14,8 @@ INITIALIZE_LOCK = APPEND_LOCK + 1
 
 
 class PostgresStore(SQLStore):
+    clock_sql = "clock_timestamp()"
+
     def __init__(self, url: str):
         super().__init__(url, create_engine(url, connect_args={"connect_timeout": 5}))
 
@@ -26,9 +26,6 @@ class PostgresStore(SQLStore):
 
     def _lock_for_initialize(self, conn) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INITIALIZE_LOCK})
-
-    def _now(self, conn) -> datetime:
-        return conn.execute(text("SELECT clock_timestamp()")).scalar_one()
 
     def _is_retryable(self, error: sa_exc.DBAPIError) -> bool:
         # Two first `init`s may still collide on the catalogue; a deadlock is retried.

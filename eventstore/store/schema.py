@@ -25,13 +25,17 @@ events = Table(
     Column("recorded", String(27), nullable=False),  # UTC, microseconds, sortable as text
     Column("data", Text, nullable=False),
     Column("retracts", String(36)),
-    Column("idempotency_key", String(200), unique=True),
+    Column("idempotency_key", String(200)),
     Column("hash", String(64), nullable=False),
     UniqueConstraint("stream", "version", name="milestone_events_stream_version"),
 )
-Index("milestone_events_type", events.c.type)
-Index("milestone_events_occurred", events.c.occurred_start)
-Index("milestone_events_retracts", events.c.retracts)
+# Partial indexes: most rows have no key, retract nothing and are no alias, and an
+# index entry per row would cost every append.
+for name, column, condition in (
+        ("milestone_events_idempotency_key", events.c.idempotency_key, events.c.idempotency_key.is_not(None)),
+        ("milestone_events_retracts", events.c.retracts, events.c.retracts.is_not(None)),
+        ("milestone_events_aliases", events.c.type, events.c.type == "alias")):
+    Index(name, column, unique=name.endswith("key"), sqlite_where=condition, postgresql_where=condition)
 
 meta = Table(
     "milestone_meta", metadata,

@@ -5,8 +5,8 @@ which errors are worth retrying."""
 from __future__ import annotations
 
 import json
+import os
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy import exc as sa_exc
 
 from ..aliases import AliasRegistry
-from ..dates import PartialDate, format_instant
+from ..dates import PartialDate, format_instant, today_utc
 from ..errors import ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug, UnknownEvent
 from ..events import ALIAS, RETRACTION, NewEvent, RecordedEvent, clean_drug_name
 from . import schema
@@ -31,11 +31,6 @@ COLUMNS = (E.c.position, E.c.id, E.c.stream, E.c.version, E.c.type, E.c.occurred
 PAGE = 5000
 
 
-@lru_cache(maxsize=8192)
-def stored_date(text: str | None) -> PartialDate:
-    return PartialDate.parse(text)
-
-
 def day_bounds(when: PartialDate) -> tuple[int | None, int | None]:
     if not when.is_known:
         return None, None
@@ -46,9 +41,19 @@ def day_bounds(when: PartialDate) -> tuple[int | None, int | None]:
 def row_to_event(row: Sequence[Any]) -> RecordedEvent:
     position, id_, stream, version, type_, occurred, reported, recorded, data, retracts, key, hash_ = row
     return RecordedEvent(id=id_, position=position, stream=stream, version=version, type=type_,
-                         date=stored_date(occurred), reported=stored_date(reported),
+                         date=PartialDate.parse(occurred), reported=PartialDate.parse(reported),
                          recorded=datetime.fromisoformat(recorded), data=json.loads(data),
                          retracts=retracts, idempotency_key=key, hash=hash_)
+
+
+def new_event_id() -> str:
+    """A UUID of version 7: milliseconds since the epoch, then random bits. Ids that grow
+    with time keep the id index append-mostly, where random ones would scatter writes."""
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # RFC 4122 variant
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @dataclass
@@ -70,12 +75,37 @@ class PendingFact:
                    reported=event.reported, idempotency_key=event.idempotency_key, id=event_id)
 
 
+@dataclass(frozen=True)
+class Head:
+    """The last row of the log as an appender sees it under the lock."""
+
+    position: int
+    hash: str
+    recorded: str  # the time the next rows get: the store's clock, never before the head's
+    alias_count: int
+
+
 class SQLStore(EventStore):
     """The store over one SQLAlchemy engine."""
+
+    # The store's clock, where the database has one: read with the head, in one trip.
+    clock_sql = "NULL"
 
     def __init__(self, url: str, engine: Engine):
         self.url = url
         self.engine = engine
+        self._alias_cache: tuple[int, AliasRegistry] | None = None
+        self._placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        columns = ("position", "id", "stream", "version", "type", "occurred", "occurred_start", "occurred_end",
+                   "reported", "recorded", "data", "retracts", "idempotency_key", "hash")
+        self._insert_sql = (f"INSERT INTO milestone_events ({', '.join(columns)}) "
+                            f"VALUES ({', '.join([self._placeholder] * len(columns))})")
+        self._versions_sql = ("SELECT stream, max(version) FROM milestone_events WHERE stream IN ({}) "
+                              "GROUP BY stream")
+        self._head_sql = (f"SELECT h.position, h.hash, h.recorded, "
+                          f"(SELECT count(*) FROM milestone_events WHERE type = '{ALIAS}'), {self.clock_sql} "
+                          f"FROM (SELECT 1 AS one) AS o LEFT JOIN (SELECT position, hash, recorded "
+                          f"FROM milestone_events ORDER BY position DESC LIMIT 1) AS h ON 1 = 1")
 
     # -- what the dialects supply --------------------------------------------------
     def _lock_for_append(self, conn: Connection) -> None:
@@ -143,25 +173,26 @@ class SQLStore(EventStore):
     def append(self, events: Sequence[NewEvent], expected_versions: Mapping[str, int] | None = None,
                ) -> list[AppendResult]:
         events = list(events)
+        today = today_utc()
         for event in events:
-            event.check_not_future()
+            event.check_not_future(today)
         expected = {clean_drug_name(k): v for k, v in (expected_versions or {}).items()}
 
         def write(conn: Connection) -> list[AppendResult]:
-            self._lock_for_append(conn)
-            registry = self._aliases(conn)
+            head = self._lock_and_read_head(conn)
+            registry = self._aliases(conn, alias_count=head.alias_count)
             pending = [PendingFact.of(e, registry.resolve(e.drug)) for e in events]
-            return self._insert(conn, pending, {registry.resolve(k): v for k, v in expected.items()})
+            return self._insert(conn, pending, {registry.resolve(k): v for k, v in expected.items()}, head)
         return self._run(write, write=True) if events else []
 
     def retract(self, event_id: str, reason: str) -> AppendResult:
         reason = _reason(reason)
 
         def write(conn: Connection) -> AppendResult:
-            self._lock_for_append(conn)
+            head = self._lock_and_read_head(conn)
             target = self._retractable(conn, event_id)
             fact = PendingFact(stream=target.stream, type=RETRACTION, data={"reason": reason}, retracts=target.id)
-            return self._insert(conn, [fact], {})[0]
+            return self._insert(conn, [fact], {}, head)[0]
         return self._run(write, write=True)
 
     def correct(self, event_id: str, reason: str, replacement: NewEvent) -> list[AppendResult]:
@@ -170,12 +201,13 @@ class SQLStore(EventStore):
         replacement.check_not_future()
 
         def write(conn: Connection) -> list[AppendResult]:
-            self._lock_for_append(conn)
+            head = self._lock_and_read_head(conn)
             target = self._retractable(conn, event_id)
-            stream = self._aliases(conn).resolve(replacement.drug)
+            stream = self._aliases(conn, alias_count=head.alias_count).resolve(replacement.drug)
             retraction = PendingFact(stream=target.stream, type=RETRACTION, data={"reason": reason},
                                      retracts=target.id)
-            return self._insert(conn, [retraction, PendingFact.of(replacement, stream, corrects=target.id)], {})
+            return self._insert(conn, [retraction, PendingFact.of(replacement, stream, corrects=target.id)], {},
+                                head)
         return self._run(write, write=True)
 
     def add_alias(self, name: str, canonical: str) -> AppendResult:
@@ -184,13 +216,13 @@ class SQLStore(EventStore):
             raise InvalidEvent("a name cannot be an alias of itself")
 
         def write(conn: Connection) -> AppendResult:
-            self._lock_for_append(conn)
-            registry = self._aliases(conn)
+            head = self._lock_and_read_head(conn)
+            registry = self._aliases(conn, alias_count=head.alias_count)
             root = registry.check_new(name, canonical)
             if registry.resolve(name) == root and name != root:
                 return self._latest_alias(conn, name)
             fact = PendingFact(stream=name, type=ALIAS, data={"canonical": root})
-            return self._insert(conn, [fact], {})[0]
+            return self._insert(conn, [fact], {}, head)[0]
         return self._run(write, write=True)
 
     def import_facts(self, facts: Sequence[PendingFact]) -> tuple[int, int]:
@@ -198,8 +230,8 @@ class SQLStore(EventStore):
         A fact keeps its id when it has one (an import of an export): an id already
         stored is skipped when its content is the same and refused when not."""
         def write(conn: Connection) -> tuple[int, int]:
-            self._lock_for_append(conn)
-            registry = self._aliases(conn)
+            head = self._lock_and_read_head(conn)
+            registry = self._aliases(conn, alias_count=head.alias_count)
             stored = {e.id: e for e in self._select_in(conn, E.c.id, [f.id for f in facts if f.id])}
             fresh: list[PendingFact] = []
             pending_ids: dict[str, PendingFact] = {}
@@ -228,7 +260,7 @@ class SQLStore(EventStore):
                 fresh.append(fact)
                 if fact.id:
                     pending_ids[fact.id] = fact
-            created = sum(r.created for r in self._insert(conn, fresh, {})) if fresh else 0
+            created = sum(r.created for r in self._insert(conn, fresh, {}, head)) if fresh else 0
             return created, len(facts) - created
         return self._run(write, write=True) if facts else (0, 0)
 
@@ -249,12 +281,21 @@ class SQLStore(EventStore):
                            .order_by(E.c.position.desc()).limit(1)).one()
         return AppendResult(row.id, row.position, row.stream, row.version, False)
 
-    def _insert(self, conn: Connection, facts: Sequence[PendingFact], expected: Mapping[str, int],
+    def _lock_and_read_head(self, conn: Connection) -> Head:
+        """Take the append lock, then read the head of the log, how many aliases it holds
+        (to know when the cached registry is stale) and the store's clock."""
+        self._lock_for_append(conn)
+        row = conn.exec_driver_sql(self._head_sql).first()
+        position, previous, recorded, aliases, now = row
+        recorded_now = format_instant(now if isinstance(now, datetime) else self._now(conn))
+        return Head(position or 0, previous or GENESIS, max(recorded_now, recorded or ""), aliases)
+
+    def _insert(self, conn: Connection, facts: Sequence[PendingFact], expected: Mapping[str, int], head: Head,
                 ) -> list[AppendResult]:
         """Give each new fact its position, version, time and hash, and insert them;
-        the caller holds the append lock."""
+        the caller holds the append lock and has read the head."""
         keys = [f.idempotency_key for f in facts if f.idempotency_key]
-        known = {e.idempotency_key: e for e in self._select_in(conn, E.c.idempotency_key, keys)}
+        known = {e.idempotency_key: e for e in self._select_in(conn, E.c.idempotency_key, keys)} if keys else {}
         results: list[AppendResult | None] = [None] * len(facts)
         fresh: list[tuple[int, PendingFact]] = []
         first_with_key: dict[str, int] = {}
@@ -270,38 +311,45 @@ class SQLStore(EventStore):
                     first_with_key[key] = i
                 fresh.append((i, fact))
         if fresh:
-            streams = {f.stream for _, f in fresh} | set(expected)
-            versions = dict(conn.execute(select(E.c.stream, func.max(E.c.version))
-                                         .where(E.c.stream.in_(streams)).group_by(E.c.stream)).all())
+            versions = self._versions(conn, {f.stream for _, f in fresh} | set(expected))
             for stream, version in expected.items():
                 if versions.get(stream, 0) != version:
                     raise ConcurrencyError(f"{stream} is at version {versions.get(stream, 0)}, not {version}: "
                                            f"someone appended first; read it again and retry")
-            head = conn.execute(select(E.c.position, E.c.hash, E.c.recorded)
-                                .order_by(E.c.position.desc()).limit(1)).first()
-            position, previous, last_recorded = head if head else (0, GENESIS, "")
-            recorded = max(format_instant(self._now(conn)), last_recorded)
+            position, previous, recorded = head.position, head.hash, head.recorded
             rows = []
             for i, fact in fresh:
                 position += 1
                 version = versions.get(fact.stream, 0) + 1
                 versions[fact.stream] = version
-                event_id = fact.id or str(uuid.uuid4())
+                event_id = fact.id or new_event_id()
                 occurred, reported, data = fact.occurred.to_json(), fact.reported.to_json(), encode_data(fact.data)
                 previous = row_hash(previous, position, event_id, fact.stream, version, fact.type, occurred,
                                     reported, recorded, data, fact.retracts, fact.idempotency_key)
                 start, end = day_bounds(fact.occurred)
-                rows.append(dict(position=position, id=event_id, stream=fact.stream, version=version,
-                                 type=fact.type, occurred=occurred, occurred_start=start, occurred_end=end,
-                                 reported=reported, recorded=recorded, data=data, retracts=fact.retracts,
-                                 idempotency_key=fact.idempotency_key, hash=previous))
+                rows.append((position, event_id, fact.stream, version, fact.type, occurred, start, end, reported,
+                             recorded, data, fact.retracts, fact.idempotency_key, previous))
                 results[i] = AppendResult(event_id, position, fact.stream, version, True)
-            conn.execute(insert(E), rows)
+            cursor = conn.connection.cursor()
+            cursor.executemany(self._insert_sql, rows)
+            cursor.close()
         for i, fact in enumerate(facts):
             if results[i] is None:
                 original = results[first_with_key[fact.idempotency_key]]
                 results[i] = AppendResult(original.id, original.position, original.stream, original.version, False)
         return results
+
+    def _versions(self, conn: Connection, streams: set[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        streams_list = list(streams)
+        for i in range(0, len(streams_list), 500):
+            chunk = streams_list[i:i + 500]
+            sql = self._versions_sql.format(", ".join([self._placeholder] * len(chunk)))
+            cursor = conn.connection.cursor()
+            cursor.execute(sql, tuple(chunk))
+            out.update(cursor.fetchall())
+            cursor.close()
+        return out
 
     # -- reading -------------------------------------------------------------------------
     def _select_in(self, conn: Connection, column, values: Sequence[Any]) -> list[RecordedEvent]:
@@ -311,11 +359,23 @@ class SQLStore(EventStore):
             out += [row_to_event(r) for r in conn.execute(select(*COLUMNS).where(column.in_(values[i:i + 500])))]
         return out
 
-    def _aliases(self, conn: Connection, recorded_by: datetime | None = None) -> AliasRegistry:
+    def _aliases(self, conn: Connection, recorded_by: datetime | None = None, alias_count: int | None = None,
+                 ) -> AliasRegistry:
+        """The registry from the alias facts. Aliases are never removed, so the current
+        registry is cached until the number of alias facts changes."""
+        if recorded_by is None:
+            if alias_count is None:
+                alias_count = conn.execute(select(func.count()).where(E.c.type == ALIAS)).scalar()
+            if self._alias_cache is not None and self._alias_cache[0] == alias_count:
+                return self._alias_cache[1]
         query = select(E.c.stream, E.c.data).where(E.c.type == ALIAS).order_by(E.c.position)
         if recorded_by is not None:
             query = query.where(E.c.recorded <= format_instant(recorded_by))
-        return AliasRegistry((name, json.loads(data)["canonical"]) for name, data in conn.execute(query))
+        pairs = [(name, json.loads(data)["canonical"]) for name, data in conn.execute(query)]
+        registry = AliasRegistry(pairs)
+        if recorded_by is None:
+            self._alias_cache = (len(pairs), registry)
+        return registry
 
     def aliases(self, recorded_by: datetime | None = None) -> AliasRegistry:
         return self._run(lambda conn: self._aliases(conn, recorded_by))

@@ -207,8 +207,9 @@ def test_followers_never_pass_an_uncommitted_position(store_url):
         conn = store.engine.connect()
         conn.execution_options(milestones_write=True)
         transaction = conn.begin()
-        store._lock_for_append(conn)
-        [held] = store._insert(conn, [PendingFact(stream="held", type="phase_started", data={"attributes": {}})], {})
+        head = store._lock_and_read_head(conn)
+        [held] = store._insert(conn, [PendingFact(stream="held", type="phase_started", data={"attributes": {}})], {},
+                               head)
         assert held.position == start + 1
         second = threading.Thread(target=store.append, args=([phase("later")],))
         second.start()
