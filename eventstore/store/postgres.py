@@ -4,7 +4,6 @@ recorded time is the server's clock."""
 from __future__ import annotations
 
 from sqlalchemy import create_engine, text
-from sqlalchemy import exc as sa_exc
 
 from .sql import SQLStore
 
@@ -27,8 +26,8 @@ class PostgresStore(SQLStore):
     def _lock_for_initialize(self, conn) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INITIALIZE_LOCK})
 
-    def _is_retryable(self, error: sa_exc.DBAPIError) -> bool:
+    def _is_retryable(self, error: Exception) -> bool:
         # Two first `init`s may still collide on the catalogue; a deadlock is retried.
-        code = getattr(error.orig, "sqlstate", None)
+        code = getattr(error, "sqlstate", None)
         return code in ("40P01", "40001")
 

@@ -95,6 +95,7 @@ class SQLStore(EventStore):
         self.url = url
         self.engine = engine
         self._alias_cache: tuple[int, AliasRegistry] | None = None
+        self._driver_error = engine.dialect.dbapi.Error
         self._placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
         columns = ("position", "id", "stream", "version", "type", "occurred", "occurred_start", "occurred_end",
                    "reported", "recorded", "data", "retracts", "idempotency_key", "hash")
@@ -115,7 +116,8 @@ class SQLStore(EventStore):
     def _now(self, conn: Connection) -> datetime:
         return datetime.now(timezone.utc)
 
-    def _is_retryable(self, error: sa_exc.DBAPIError) -> bool:
+    def _is_retryable(self, error: Exception) -> bool:
+        """Whether a driver error is worth trying the whole transaction again."""
         return False
 
     def _lock_for_initialize(self, conn: Connection) -> None:
@@ -132,16 +134,18 @@ class SQLStore(EventStore):
                         return work(conn)
             except MilestonesError:
                 raise
-            except sa_exc.DBAPIError as error:
-                if self._is_retryable(error) and attempt < 29:
+            except (sa_exc.DBAPIError, self._driver_error) as error:
+                # The hot paths use the driver's cursor directly: its errors come unwrapped.
+                driver_error = getattr(error, "orig", None) or error
+                if self._is_retryable(driver_error) and attempt < 29:
                     time.sleep(delay)
                     delay = min(delay * 2, 0.5)
                     continue
-                raise self._explain(error) from None
+                raise self._explain(driver_error) from None
         raise AssertionError("unreachable")
 
-    def _explain(self, error: sa_exc.DBAPIError) -> MilestonesError:
-        text = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    def _explain(self, error: Exception) -> MilestonesError:
+        text = (str(error).strip().splitlines() or [type(error).__name__])[0]
         lowered = text.lower()
         if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
             return StoreUnavailable(f"no milestones store at {self.display_url}: run `milestones init` first")
@@ -149,7 +153,7 @@ class SQLStore(EventStore):
             return StoreUnavailable(f"refused by the database: {text}")
         if "permission denied" in lowered:
             return StoreUnavailable(f"the database refused: {text}")
-        if isinstance(error, sa_exc.IntegrityError):
+        if isinstance(error, self.engine.dialect.dbapi.IntegrityError):
             return InvalidEvent(f"the database refused the event: {text}")
         return StoreUnavailable(f"cannot use the store at {self.display_url}: {text}")
 

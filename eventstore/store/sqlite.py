@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy import exc as sa_exc
 
 from ..errors import StoreUnavailable
 from .sql import SQLStore
@@ -41,6 +40,6 @@ class SQLiteStore(SQLStore):
     def _lock_for_append(self, conn) -> None:
         """BEGIN IMMEDIATE already holds SQLite's single write lock."""
 
-    def _is_retryable(self, error: sa_exc.DBAPIError) -> bool:
-        text = str(error.orig).lower()
+    def _is_retryable(self, error: Exception) -> bool:
+        text = str(error).lower()
         return "database is locked" in text or "database is busy" in text
