@@ -7,19 +7,23 @@ from __future__ import annotations
 from datetime import date
 
 from .dates import today_utc
-from .events import ALIAS
+from .events import ALIAS, RecordedEvent
 from .status import DrugStatus, fold, visible
 from .store.sql import ProjectionTables, SQLStore
 
 NEVER = date.max.toordinal()
 
 
-def fold_drug(store: SQLStore, drug: str, today: date) -> tuple[dict, int]:
+def fold_events(drug: str, events: list[RecordedEvent], today: date) -> tuple[dict, int]:
     """A drug's status as of today, and the first day it could change by itself (when a
     partial date's interval ends and a possible event becomes certain)."""
-    seen = visible(store.read_drug(drug), today=today)
+    seen = visible(events, today=today)
     uncertain = [v.last_day.toordinal() + 1 for v in seen if not v.certain]
     return fold(drug, seen).to_json(), min(uncertain, default=NEVER)
+
+
+def fold_drug(store: SQLStore, drug: str, today: date) -> tuple[dict, int]:
+    return fold_events(drug, store.read_drug(drug), today)
 
 
 def catch_up(store: SQLStore, today: date | None = None) -> int:
@@ -44,14 +48,21 @@ def catch_up(store: SQLStore, today: date | None = None) -> int:
 
 
 def rebuild(store: SQLStore, today: date | None = None) -> int:
-    """Replay every drug from the start; returns how many drugs it folded."""
+    """Replay every drug from the start, streaming the log one stream at a time; returns
+    how many drugs it folded. Drugs known under several names are read whole."""
     today = today or today_utc()
     registry = store.aliases()
     head, _ = store.head()
-    drugs = sorted({registry.resolve(name) for name in store.streams()})
-    statuses = {drug: fold_drug(store, drug, today) for drug in drugs}
+    merged = {name for names in registry.groups().values() for name in names}
+    merged |= {canonical for canonical in registry.groups()}
+    statuses = {}
+    for stream, events in store.scan_streams(head):
+        if stream not in merged:
+            statuses[stream] = fold_events(stream, events, today)
+    for canonical in registry.groups():
+        statuses[canonical] = fold_drug(store, canonical, today)
     ProjectionTables(store).save(statuses, [], head, replace_all=True)
-    return len(drugs)
+    return len(statuses)
 
 
 def current_status(store: SQLStore, drug: str, today: date | None = None) -> DrugStatus | None:

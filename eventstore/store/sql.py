@@ -418,6 +418,23 @@ class SQLStore(EventStore):
             if remaining is not None:
                 remaining -= len(page)
 
+    def scan_streams(self, up_to: int) -> Iterator[tuple[str, list[RecordedEvent]]]:
+        """Every stream's milestones and retractions up to a position, one stream at a
+        time, read through the (stream, version) index so memory holds one stream."""
+        query = (select(*COLUMNS).where(E.c.position <= up_to, E.c.type != ALIAS)
+                 .order_by(E.c.stream, E.c.version))
+        with self.engine.connect() as conn:
+            rows = conn.execution_options(stream_results=True, yield_per=5000).execute(query)
+            current, events = None, []
+            for row in rows:
+                if row[2] != current:
+                    if events:
+                        yield current, events
+                    current, events = row[2], []
+                events.append(row_to_event(row))
+            if events:
+                yield current, events
+
     def get(self, event_id: str) -> RecordedEvent:
         rows = self._run(lambda conn: self._select_in(conn, E.c.id, [event_id]))
         if not rows:
