@@ -59,6 +59,10 @@ def _clean_text(value: Any, what: str, limit: int) -> str:
         raise InvalidEvent(f"{what} is empty")
     if "\x00" in text:
         raise InvalidEvent(f"{what} contains a NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidEvent(f"{what} is not valid Unicode text (a lone surrogate)") from None
     if len(text) > limit:
         raise InvalidEvent(f"{what} is longer than {limit} characters")
     return text

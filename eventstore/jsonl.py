@@ -51,6 +51,8 @@ def decode_line(line: str) -> dict[str, Any]:
 def parse_object(obj: dict[str, Any]) -> PendingFact:
     """One JSON object → a checked fact. Raises MilestonesError with the reason."""
     kind = obj.get("type")
+    if not isinstance(kind, str):
+        raise InvalidEvent("type must be text")
     allowed = {RETRACTION: RETRACTION_FIELDS, ALIAS: ALIAS_FIELDS}.get(kind, EVENT_FIELDS) | STORE_FIELDS
     unknown = sorted(set(obj) - allowed)
     if unknown:
@@ -72,8 +74,6 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
         return PendingFact(stream=clean_drug_name(obj.get("drug")), type=ALIAS,
                            data={"canonical": clean_drug_name(obj.get("canonical"))}, idempotency_key=key,
                            id=event_id)
-    if not isinstance(kind, str):
-        raise InvalidEvent("type must be text")
     event = NewEvent(drug=obj.get("drug"), type=kind, date=obj.get("date"),
                      attributes={name: obj[name] for name in ATTRIBUTES if name in obj},
                      source=obj.get("source"), quote=obj.get("quote"), reported=obj.get("reported"),

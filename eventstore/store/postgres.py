@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, text
 
-from .sql import SQLStore
+from .sql import INSERT_COLUMNS, SQLStore
+
+COPY_SQL = f"COPY milestone_events ({', '.join(INSERT_COLUMNS)}) FROM STDIN"
 
 # Any fixed 64-bit number; every milestones writer on the database takes the same one.
 APPEND_LOCK = 7_203_114_955_301
@@ -22,6 +24,14 @@ class PostgresStore(SQLStore):
         # An advisory lock needs no privilege beyond CONNECT, so a least-privilege
         # writer (INSERT, SELECT) can take it; LOCK TABLE ... EXCLUSIVE would need UPDATE.
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK})
+
+    def _write_rows(self, conn, rows: list[tuple]) -> None:
+        # COPY needs only the INSERT privilege and moves a batch in one stream.
+        if len(rows) == 1:
+            return super()._write_rows(conn, rows)
+        with conn.connection.cursor() as cursor, cursor.copy(COPY_SQL) as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def _lock_for_initialize(self, conn) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INITIALIZE_LOCK})

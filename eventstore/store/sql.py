@@ -29,6 +29,8 @@ E = schema.events
 COLUMNS = (E.c.position, E.c.id, E.c.stream, E.c.version, E.c.type, E.c.occurred, E.c.reported,
            E.c.recorded, E.c.data, E.c.retracts, E.c.idempotency_key, E.c.hash)
 PAGE = 5000
+INSERT_COLUMNS = ("position", "id", "stream", "version", "type", "occurred", "occurred_start", "occurred_end",
+                  "reported", "recorded", "data", "retracts", "idempotency_key", "hash")
 
 
 def day_bounds(when: PartialDate) -> tuple[int | None, int | None]:
@@ -97,12 +99,12 @@ class SQLStore(EventStore):
         self._alias_cache: tuple[int, AliasRegistry] | None = None
         self._driver_error = engine.dialect.dbapi.Error
         self._placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-        columns = ("position", "id", "stream", "version", "type", "occurred", "occurred_start", "occurred_end",
-                   "reported", "recorded", "data", "retracts", "idempotency_key", "hash")
-        self._insert_sql = (f"INSERT INTO milestone_events ({', '.join(columns)}) "
-                            f"VALUES ({', '.join([self._placeholder] * len(columns))})")
-        self._versions_sql = ("SELECT stream, max(version) FROM milestone_events WHERE stream IN ({}) "
-                              "GROUP BY stream")
+        self._insert_sql = (f"INSERT INTO milestone_events ({', '.join(INSERT_COLUMNS)}) "
+                            f"VALUES ({', '.join([self._placeholder] * len(INSERT_COLUMNS))})")
+        # One index probe per stream (max over the (stream, version) index); a GROUP BY
+        # over an IN list leaves the plan to statistics that a young table lacks.
+        self._versions_sql = ("SELECT v.column1, (SELECT max(version) FROM milestone_events e "
+                              "WHERE e.stream = v.column1) FROM (VALUES {}) AS v")
         self._head_sql = (f"SELECT h.position, h.hash, h.recorded, "
                           f"(SELECT count(*) FROM milestone_events WHERE type = '{ALIAS}'), {self.clock_sql} "
                           f"FROM (SELECT 1 AS one) AS o LEFT JOIN (SELECT position, hash, recorded "
@@ -119,6 +121,12 @@ class SQLStore(EventStore):
     def _is_retryable(self, error: Exception) -> bool:
         """Whether a driver error is worth trying the whole transaction again."""
         return False
+
+    def _write_rows(self, conn: Connection, rows: list[tuple]) -> None:
+        """Insert rows in the column order of INSERT_COLUMNS, through the driver."""
+        cursor = conn.connection.cursor()
+        cursor.executemany(self._insert_sql, rows)
+        cursor.close()
 
     def _lock_for_initialize(self, conn: Connection) -> None:
         """Keep concurrent `init`s from racing to create the same tables."""
@@ -151,6 +159,9 @@ class SQLStore(EventStore):
             return StoreUnavailable(f"no milestones store at {self.display_url}: run `milestones init` first")
         if "append-only" in lowered:
             return StoreUnavailable(f"refused by the database: {text}")
+        if "connection" in lowered and any(w in lowered for w in ("lost", "terminat", "closed", "reset")):
+            return StoreUnavailable(f"lost the connection to {self.display_url} ({text}); the server rolls back an "
+                                    f"unfinished transaction: retry, with idempotency keys in case it had committed")
         if "permission denied" in lowered:
             return StoreUnavailable(f"the database refused: {text}")
         if isinstance(error, self.engine.dialect.dbapi.IntegrityError):
@@ -334,9 +345,7 @@ class SQLStore(EventStore):
                 rows.append((position, event_id, fact.stream, version, fact.type, occurred, start, end, reported,
                              recorded, data, fact.retracts, fact.idempotency_key, previous))
                 results[i] = AppendResult(event_id, position, fact.stream, version, True)
-            cursor = conn.connection.cursor()
-            cursor.executemany(self._insert_sql, rows)
-            cursor.close()
+            self._write_rows(conn, rows)
         for i, fact in enumerate(facts):
             if results[i] is None:
                 original = results[first_with_key[fact.idempotency_key]]
@@ -348,10 +357,10 @@ class SQLStore(EventStore):
         streams_list = list(streams)
         for i in range(0, len(streams_list), 500):
             chunk = streams_list[i:i + 500]
-            sql = self._versions_sql.format(", ".join([self._placeholder] * len(chunk)))
+            sql = self._versions_sql.format(", ".join([f"({self._placeholder})"] * len(chunk)))
             cursor = conn.connection.cursor()
             cursor.execute(sql, tuple(chunk))
-            out.update(cursor.fetchall())
+            out.update((stream, version) for stream, version in cursor.fetchall() if version is not None)
             cursor.close()
         return out
 
