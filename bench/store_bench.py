@@ -191,6 +191,9 @@ def bench_append(work: Path, rows: list[dict], singles: int, postgres: str | Non
     print(f"\n1. append {len(rows):,} events over {len({r['drug'] for r in rows}):,} drugs "
           f"(~{sum(len(json.dumps(r)) for r in rows) // len(rows)} bytes each)")
     figures: dict[tuple[str, str], float] = {}
+    for name in ("milestones-100k.db", "m1.db", "es.db", "es1.db", "floor.db"):
+        for suffix in ("", "-wal", "-shm"):
+            (work / (name + suffix)).unlink(missing_ok=True)
     store_100k = work / "milestones-100k.db"
     figures["sqlite", "milestones a"] = len(rows) / milestones_append(f"sqlite:///{store_100k}", rows, 100)
     figures["sqlite", "milestones b"] = singles / milestones_append(f"sqlite:///{work / 'm1.db'}", rows[:singles], 1)

@@ -63,7 +63,8 @@ def main() -> None:
     cli()
 
 
-from .commands import query, store  # noqa: E402  (registers the commands)
+from .commands import query, sources, store  # noqa: E402  (registers the commands)
 
 store.register(cli)
 query.register(cli)
+sources.register(cli)

@@ -2,6 +2,7 @@
 
 Aliases are facts in the log; the registry is rebuilt from them, so merging two names
 later rewrites no event: a drug's history is the union of the streams of its names.
+Names compare without regard to case: `Keytruda`, `KEYTRUDA` and `keytruda` are one name.
 """
 
 from __future__ import annotations
@@ -11,49 +12,53 @@ from collections.abc import Iterable
 from .errors import InvalidEvent
 
 
+def name_key(name: str) -> str:
+    """The identity of a drug name: case-folded."""
+    return name.casefold()
+
+
 class AliasRegistry:
     def __init__(self, pairs: Iterable[tuple[str, str]] = ()):
         """`pairs` are (name, canonical) in the order recorded; a later pair for the
         same name replaces the earlier one."""
-        self._target: dict[str, str] = {}
+        self._target: dict[str, tuple[str, str]] = {}  # key of a name → (name, canonical)
         for name, canonical in pairs:
-            self._target[name] = canonical
+            self._target[name_key(name)] = (name, canonical)
 
     def with_alias(self, name: str, canonical: str) -> AliasRegistry:
-        grown = AliasRegistry(self._target.items())
-        grown._target[name] = canonical
+        grown = AliasRegistry(self._target.values())
+        grown._target[name_key(name)] = (name, canonical)
         return grown
 
     def resolve(self, name: str) -> str:
-        seen = {name}
-        while name in self._target:
-            name = self._target[name]
-            if name in seen:  # refused at append; a forged log must not hang readers
+        seen = {name_key(name)}
+        while name_key(name) in self._target:
+            name = self._target[name_key(name)][1]
+            if name_key(name) in seen:  # refused at append; a forged log must not hang readers
                 break
-            seen.add(name)
+            seen.add(name_key(name))
         return name
 
     def names_of(self, canonical: str) -> list[str]:
         """Every name that resolves to `canonical`, the canonical name first."""
-        names = [canonical]
-        names += sorted(n for n in self._target if n != canonical and self.resolve(n) == canonical)
-        return names
+        key = name_key(canonical)
+        return [canonical] + sorted(name for k, (name, _) in self._target.items()
+                                    if k != key and name_key(self.resolve(name)) == key)
 
     def check_new(self, name: str, canonical: str) -> str:
         """The canonical a new alias would point at; refuses a cycle."""
         root = self.resolve(canonical)
-        if root == name:
+        if name_key(root) == name_key(name):
             raise InvalidEvent(f"{canonical!r} already resolves to {name!r}; an alias cannot make a cycle")
         return root
 
     def __contains__(self, name: str) -> bool:
-        return name in self._target or name in self._target.values()
+        key = name_key(name)
+        return key in self._target or any(name_key(c) == key for _, c in self._target.values())
 
     def groups(self) -> dict[str, list[str]]:
         """canonical → its other names, for every name the registry mentions."""
         out: dict[str, list[str]] = {}
-        for name in set(self._target) | set(self._target.values()):
-            out.setdefault(self.resolve(name), [])
-        for name in self._target:
-            out[self.resolve(name)].append(name)
-        return {k: sorted(v) for k, v in out.items()}
+        for name, canonical in self._target.values():
+            out.setdefault(self.resolve(canonical), []).append(name)
+        return {k: sorted(v, key=str.casefold) for k, v in out.items()}

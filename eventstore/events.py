@@ -19,7 +19,7 @@ TEXT_ATTRIBUTES = ("phase", "agency", "application", "pathway", "designation", "
 LIST_ATTRIBUTES = ("partners", "region")
 ATTRIBUTES = TEXT_ATTRIBUTES + LIST_ATTRIBUTES
 
-_TRIAL = {"phase", "indication", "region"}
+_TRIAL = {"phase", "indication", "region", "partners"}  # partners: a trial's collaborators
 _REGULATORY = {"agency", "application", "indication", "region"}
 
 # Which attributes each type of milestone may carry.
@@ -105,6 +105,7 @@ class NewEvent:
     quote: str | None = None
     reported: PartialDate = field(default_factory=PartialDate.unknown)
     idempotency_key: str | None = None
+    note: str | None = None
 
     def __post_init__(self):
         set_ = object.__setattr__
@@ -127,7 +128,7 @@ class NewEvent:
                                    f"(it takes: {', '.join(sorted(allowed))})")
             cleaned[name] = _clean_attribute(name, value)
         set_(self, "attributes", dict(sorted(cleaned.items())))
-        for name in ("source", "quote", "idempotency_key"):
+        for name in ("source", "quote", "note", "idempotency_key"):
             value = getattr(self, name)
             if value is not None:
                 set_(self, name, _clean_text(value, name, MAX_TEXT if name != "idempotency_key" else MAX_NAME))
@@ -151,6 +152,8 @@ class NewEvent:
             data["source"] = self.source
         if self.quote is not None:
             data["quote"] = self.quote
+        if self.note is not None:
+            data["note"] = self.note
         return data
 
 
@@ -197,7 +200,7 @@ class RecordedEvent:
         if self.kind == "event":
             out["date"] = self.date.to_json()
             out.update(self.attributes)
-            for name in ("source", "quote"):
+            for name in ("source", "quote", "note", "corrects"):
                 if self.data.get(name) is not None:
                     out[name] = self.data[name]
             out["reported"] = self.reported.to_json()

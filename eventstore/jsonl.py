@@ -16,7 +16,8 @@ from .store.chain import encode_data, row_hash
 from .store.sql import PendingFact
 
 STORE_FIELDS = {"id", "position", "version", "recorded", "hash"}
-EVENT_FIELDS = {"drug", "type", "date", "source", "quote", "reported", "idempotency_key", "corrects"} | set(ATTRIBUTES)
+EVENT_FIELDS = ({"drug", "type", "date", "source", "quote", "note", "reported", "idempotency_key", "corrects"}
+                | set(ATTRIBUTES))
 RETRACTION_FIELDS = {"drug", "type", "retracts", "reason", "idempotency_key"}
 ALIAS_FIELDS = {"drug", "type", "canonical", "idempotency_key"}
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -76,7 +77,8 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
                            id=event_id)
     event = NewEvent(drug=obj.get("drug"), type=kind, date=obj.get("date"),
                      attributes={name: obj[name] for name in ATTRIBUTES if name in obj},
-                     source=obj.get("source"), quote=obj.get("quote"), reported=obj.get("reported"),
+                     source=obj.get("source"), quote=obj.get("quote"), note=obj.get("note"),
+                     reported=obj.get("reported"),
                      idempotency_key=key)
     event.check_not_future()
     extra = {}

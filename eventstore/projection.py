@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from .aliases import name_key
 from .dates import today_utc
 from .events import ALIAS, RecordedEvent
 from .status import DrugStatus, fold, visible
@@ -40,29 +41,31 @@ def catch_up(store: SQLStore, today: date | None = None) -> int:
         last = fact.position
     if last == checkpoint:
         return 0
-    registry = store.aliases()
-    drugs = {registry.resolve(name) for name in touched}
+    drugs = {store.canonical_name(name) for name in touched}
     statuses = {drug: fold_drug(store, drug, today) for drug in sorted(drugs)}
-    tables.save(statuses, [n for n in touched if registry.resolve(n) != n], last)
+    # A name merged into another drug by an alias no longer has a row of its own.
+    tables.save(statuses, [n for n in touched if n not in drugs], last)
     return last - checkpoint
 
 
 def rebuild(store: SQLStore, today: date | None = None) -> int:
-    """Replay every drug from the start, streaming the log one stream at a time; returns
-    how many drugs it folded. Drugs known under several names are read whole."""
+    """Replay every drug from the start, streaming the log one stream at a time and
+    writing statuses as they come; returns how many drugs it folded. Drugs known under
+    several names are read whole."""
     today = today or today_utc()
     registry = store.aliases()
     head, _ = store.head()
-    merged = {name for names in registry.groups().values() for name in names}
-    merged |= {canonical for canonical in registry.groups()}
-    statuses = {}
-    for stream, events in store.scan_streams(head):
-        if stream not in merged:
-            statuses[stream] = fold_events(stream, events, today)
-    for canonical in registry.groups():
-        statuses[canonical] = fold_drug(store, canonical, today)
-    ProjectionTables(store).save(statuses, [], head, replace_all=True)
-    return len(statuses)
+    merged = {name_key(name) for names in registry.groups().values() for name in names}
+    merged |= {name_key(canonical) for canonical in registry.groups()}
+
+    several_names = [(c, fold_drug(store, c, today)) for c in {store.canonical_name(c) for c in registry.groups()}]
+
+    def statuses(conn):
+        for stream, events in store.scan_streams(conn, head):
+            if name_key(stream) not in merged:
+                yield stream, fold_events(stream, events, today)
+        yield from several_names
+    return ProjectionTables(store).replace(statuses, head)
 
 
 def current_status(store: SQLStore, drug: str, today: date | None = None) -> DrugStatus | None:

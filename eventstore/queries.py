@@ -20,7 +20,7 @@ def timeline(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today: da
 
 def drug_status(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> DrugStatus:
     """The drug's status; without cut-offs, served by the projection when it is current."""
-    canonical = store.aliases(cutoffs.recorded_by).resolve(" ".join(drug.split()))
+    canonical = store.canonical_name(drug, cutoffs.recorded_by)
     if cutoffs == Cutoffs():
         projected = current_status(store, canonical, today)
         if projected is not None:
@@ -30,9 +30,7 @@ def drug_status(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today:
 
 def pipeline(store: SQLStore, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> list[DrugStatus]:
     """The status of every drug the store knows, by canonical name."""
-    registry = store.aliases(cutoffs.recorded_by)
-    drugs = sorted({registry.resolve(name) for name in store.streams()}, key=str.casefold)
-    return [drug_status(store, drug, cutoffs, today) for drug in drugs]
+    return [drug_status(store, drug, cutoffs, today) for drug in store.canonical_names(cutoffs.recorded_by)]
 
 
 def search(store: SQLStore, drug: str | None = None, event_type: str | None = None, agency: str | None = None,

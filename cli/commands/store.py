@@ -3,6 +3,7 @@ import, export, verify, rebuild; and the raw views of it: history, drugs."""
 
 from __future__ import annotations
 
+import re
 import sys
 
 import click
@@ -150,12 +151,7 @@ def drugs(ctx, fmt):
     """List the drugs the store knows, each with its other names."""
     store = obj(ctx).store()
     registry = store.aliases()
-    groups: dict[str, list[str]] = {}
-    for name in store.streams():
-        groups.setdefault(registry.resolve(name), [])
-    for canonical, names in registry.groups().items():
-        groups[canonical] = names
-    rows = [{"drug": d, "names": groups[d]} for d in sorted(groups, key=str.casefold)]
+    rows = [{"drug": drug, "names": registry.names_of(drug)[1:]} for drug in store.canonical_names()]
     render(rows, ["drug", "names"], fmt)
 
 
@@ -221,8 +217,8 @@ def import_(ctx, files):
     store = obj(ctx).store()
     for name in files:
         facts = read_lines(_read_text(name).splitlines(), name)
-        created, present = store.import_facts(facts)
-        click.echo(f"{name}: {created} stored, {present} already present", err=True)
+        created = store.import_facts(facts)
+        click.echo(f"{name}: {sum(created)} stored, {len(created) - sum(created)} already present", err=True)
     refresh_projection(store)
 
 
@@ -250,6 +246,9 @@ def verify(ctx, expect_head):
       milestones verify
       milestones verify --expect-head 5f2c…
     """
+    if expect_head is not None and not re.fullmatch(r"[0-9a-f]{64}", expect_head):
+        raise click.BadParameter("a head hash is 64 hexadecimal digits, as `verify` prints it",
+                                 param_hint="--expect-head")
     report = obj(ctx).store().verify(expect_head)
     click.echo(f"head: position {report.head_position} hash {report.head_hash}")
     if report.sound:

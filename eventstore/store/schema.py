@@ -16,6 +16,7 @@ events = Table(
     Column("position", BigInteger, primary_key=True, autoincrement=False),
     Column("id", String(36), nullable=False, unique=True),
     Column("stream", String(200), nullable=False),
+    Column("stream_key", String(200), nullable=False),  # the stream's identity: its name case-folded
     Column("version", Integer, nullable=False),
     Column("type", String(40), nullable=False),
     Column("occurred", String(10)),
@@ -27,7 +28,7 @@ events = Table(
     Column("retracts", String(36)),
     Column("idempotency_key", String(200)),
     Column("hash", String(64), nullable=False),
-    UniqueConstraint("stream", "version", name="milestone_events_stream_version"),
+    UniqueConstraint("stream_key", "version", name="milestone_events_stream_version"),
 )
 # Partial indexes: most rows have no key, retract nothing and are no alias, and an
 # index entry per row would cost every append.

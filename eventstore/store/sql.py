@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy import exc as sa_exc
 
-from ..aliases import AliasRegistry
+from ..aliases import AliasRegistry, name_key
 from ..dates import PartialDate, format_instant, today_utc
 from ..errors import ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug, UnknownEvent
 from ..events import ALIAS, RETRACTION, NewEvent, RecordedEvent, clean_drug_name
@@ -29,7 +29,7 @@ E = schema.events
 COLUMNS = (E.c.position, E.c.id, E.c.stream, E.c.version, E.c.type, E.c.occurred, E.c.reported,
            E.c.recorded, E.c.data, E.c.retracts, E.c.idempotency_key, E.c.hash)
 PAGE = 5000
-INSERT_COLUMNS = ("position", "id", "stream", "version", "type", "occurred", "occurred_start", "occurred_end",
+INSERT_COLUMNS = ("position", "id", "stream", "stream_key", "version", "type", "occurred", "occurred_start", "occurred_end",
                   "reported", "recorded", "data", "retracts", "idempotency_key", "hash")
 
 
@@ -104,7 +104,8 @@ class SQLStore(EventStore):
         # One index probe per stream (max over the (stream, version) index); a GROUP BY
         # over an IN list leaves the plan to statistics that a young table lacks.
         self._versions_sql = ("SELECT v.column1, (SELECT max(version) FROM milestone_events e "
-                              "WHERE e.stream = v.column1) FROM (VALUES {}) AS v")
+                              "WHERE e.stream_key = v.column1), (SELECT stream FROM milestone_events e "
+                              "WHERE e.stream_key = v.column1 ORDER BY version DESC LIMIT 1) FROM (VALUES {}) AS v")
         self._head_sql = (f"SELECT h.position, h.hash, h.recorded, "
                           f"(SELECT count(*) FROM milestone_events WHERE type = '{ALIAS}'), {self.clock_sql} "
                           f"FROM (SELECT 1 AS one) AS o LEFT JOIN (SELECT position, hash, recorded "
@@ -227,41 +228,44 @@ class SQLStore(EventStore):
 
     def add_alias(self, name: str, canonical: str) -> AppendResult:
         name, canonical = clean_drug_name(name), clean_drug_name(canonical)
-        if name == canonical:
+        if name_key(name) == name_key(canonical):
             raise InvalidEvent("a name cannot be an alias of itself")
 
         def write(conn: Connection) -> AppendResult:
             head = self._lock_and_read_head(conn)
             registry = self._aliases(conn, alias_count=head.alias_count)
-            root = registry.check_new(name, canonical)
-            if registry.resolve(name) == root and name != root:
+            root = self._spelling(conn, registry.check_new(name, canonical))
+            if name_key(registry.resolve(name)) == name_key(root) and name_key(name) != name_key(root):
                 return self._latest_alias(conn, name)
             fact = PendingFact(stream=name, type=ALIAS, data={"canonical": root})
             return self._insert(conn, [fact], {}, head)[0]
         return self._run(write, write=True)
 
-    def import_facts(self, facts: Sequence[PendingFact]) -> tuple[int, int]:
-        """Append parsed facts in one transaction; returns (stored, already present).
+    def import_facts(self, facts: Sequence[PendingFact]) -> list[bool]:
+        """Append parsed facts in one transaction; returns, per fact, whether it was
+        stored (False: it was there already).
         A fact keeps its id when it has one (an import of an export): an id already
         stored is skipped when its content is the same and refused when not."""
-        def write(conn: Connection) -> tuple[int, int]:
+        def write(conn: Connection) -> list[bool]:
             head = self._lock_and_read_head(conn)
             registry = self._aliases(conn, alias_count=head.alias_count)
             stored = {e.id: e for e in self._select_in(conn, E.c.id, [f.id for f in facts if f.id])}
             fresh: list[PendingFact] = []
             pending_ids: dict[str, PendingFact] = {}
             retracted_here: set[str] = set()
+            created: list[bool | None] = []
             for fact in facts:
                 old = stored.get(fact.id)
+                created.append(False)
                 if old is not None:
                     if (old.type, old.date, old.data, old.retracts) != (fact.type, fact.occurred, fact.data,
                                                                         fact.retracts):
                         raise InvalidEvent(f"event {fact.id} is already stored with other content")
                     continue
                 if fact.type == ALIAS:
-                    root = registry.check_new(fact.stream, fact.data["canonical"])
-                    if registry.resolve(fact.stream) == root:
-                        continue
+                    root = self._spelling(conn, registry.check_new(fact.stream, fact.data["canonical"]))
+                    if name_key(registry.resolve(fact.stream)) == name_key(root):
+                        continue  # the registry says so already
                     fact.data = {"canonical": root}
                     registry = registry.with_alias(fact.stream, root)
                 elif fact.type == RETRACTION:
@@ -273,11 +277,12 @@ class SQLStore(EventStore):
                 else:
                     fact.stream = registry.resolve(fact.stream)
                 fresh.append(fact)
+                created[-1] = None  # decided by the insert: an idempotency key may be known
                 if fact.id:
                     pending_ids[fact.id] = fact
-            created = sum(r.created for r in self._insert(conn, fresh, {}, head)) if fresh else 0
-            return created, len(facts) - created
-        return self._run(write, write=True) if facts else (0, 0)
+            results = iter(self._insert(conn, fresh, {}, head) if fresh else [])
+            return [next(results).created if c is None else c for c in created]
+        return self._run(write, write=True) if facts else []
 
     def _retractable(self, conn: Connection, event_id: str) -> RecordedEvent:
         rows = self._select_in(conn, E.c.id, [event_id])
@@ -290,9 +295,29 @@ class SQLStore(EventStore):
             raise InvalidEvent(f"event {event_id} was already retracted (by {earlier.id})")
         return rows[0]
 
+    def _spelling(self, conn: Connection, name: str) -> str:
+        """How the store spells a drug name it holds a stream for; else the name."""
+        row = conn.execute(select(E.c.stream).where(E.c.stream_key == name_key(name)).limit(1)).first()
+        return row.stream if row else name
+
+    def canonical_name(self, name: str, recorded_by: datetime | None = None) -> str:
+        """The drug a name stands for, spelled as the store spells it."""
+        name = clean_drug_name(name)
+        return self._run(lambda conn: self._spelling(conn, self._aliases(conn, recorded_by).resolve(name)))
+
+    def canonical_names(self, recorded_by: datetime | None = None) -> list[str]:
+        """Every drug the store knows, once each, by its canonical name."""
+        registry = self.aliases(recorded_by)
+        spelled = {name_key(s): s for s in self.streams()}
+        drugs = {}
+        for name in list(spelled.values()) + [c for c in registry.groups()]:
+            canonical = registry.resolve(name)
+            drugs.setdefault(name_key(canonical), spelled.get(name_key(canonical), canonical))
+        return sorted(drugs.values(), key=str.casefold)
+
     def _latest_alias(self, conn: Connection, name: str) -> AppendResult:
         row = conn.execute(select(E.c.id, E.c.position, E.c.stream, E.c.version)
-                           .where(E.c.stream == name, E.c.type == ALIAS)
+                           .where(E.c.stream_key == name_key(name), E.c.type == ALIAS)
                            .order_by(E.c.position.desc()).limit(1)).one()
         return AppendResult(row.id, row.position, row.stream, row.version, False)
 
@@ -326,23 +351,25 @@ class SQLStore(EventStore):
                     first_with_key[key] = i
                 fresh.append((i, fact))
         if fresh:
-            versions = self._versions(conn, {f.stream for _, f in fresh} | set(expected))
+            versions, spellings = self._versions(conn, {f.stream for _, f in fresh} | set(expected))
             for stream, version in expected.items():
-                if versions.get(stream, 0) != version:
-                    raise ConcurrencyError(f"{stream} is at version {versions.get(stream, 0)}, not {version}: "
-                                           f"someone appended first; read it again and retry")
+                if versions.get(name_key(stream), 0) != version:
+                    raise ConcurrencyError(f"{stream} is at version {versions.get(name_key(stream), 0)}, not "
+                                           f"{version}: someone appended first; read it again and retry")
             position, previous, recorded = head.position, head.hash, head.recorded
             rows = []
             for i, fact in fresh:
                 position += 1
-                version = versions.get(fact.stream, 0) + 1
-                versions[fact.stream] = version
+                key = name_key(fact.stream)
+                fact.stream = spellings.setdefault(key, fact.stream)  # one spelling per stream
+                version = versions.get(key, 0) + 1
+                versions[key] = version
                 event_id = fact.id or new_event_id()
                 occurred, reported, data = fact.occurred.to_json(), fact.reported.to_json(), encode_data(fact.data)
                 previous = row_hash(previous, position, event_id, fact.stream, version, fact.type, occurred,
                                     reported, recorded, data, fact.retracts, fact.idempotency_key)
                 start, end = day_bounds(fact.occurred)
-                rows.append((position, event_id, fact.stream, version, fact.type, occurred, start, end, reported,
+                rows.append((position, event_id, fact.stream, key, version, fact.type, occurred, start, end, reported,
                              recorded, data, fact.retracts, fact.idempotency_key, previous))
                 results[i] = AppendResult(event_id, position, fact.stream, version, True)
             self._write_rows(conn, rows)
@@ -352,17 +379,21 @@ class SQLStore(EventStore):
                 results[i] = AppendResult(original.id, original.position, original.stream, original.version, False)
         return results
 
-    def _versions(self, conn: Connection, streams: set[str]) -> dict[str, int]:
-        out: dict[str, int] = {}
-        streams_list = list(streams)
-        for i in range(0, len(streams_list), 500):
-            chunk = streams_list[i:i + 500]
+    def _versions(self, conn: Connection, streams: set[str]) -> tuple[dict[str, int], dict[str, str]]:
+        """The current version and spelling of each stream, by stream key."""
+        versions: dict[str, int] = {}
+        spellings: dict[str, str] = {}
+        keys = list({name_key(s) for s in streams})
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
             sql = self._versions_sql.format(", ".join([f"({self._placeholder})"] * len(chunk)))
             cursor = conn.connection.cursor()
             cursor.execute(sql, tuple(chunk))
-            out.update((stream, version) for stream, version in cursor.fetchall() if version is not None)
+            for key, version, spelling in cursor.fetchall():
+                if version is not None:
+                    versions[key], spellings[key] = version, spelling
             cursor.close()
-        return out
+        return versions, spellings
 
     # -- reading -------------------------------------------------------------------------
     def _select_in(self, conn: Connection, column, values: Sequence[Any]) -> list[RecordedEvent]:
@@ -398,8 +429,8 @@ class SQLStore(EventStore):
 
         def read(conn: Connection) -> list[RecordedEvent]:
             registry = self._aliases(conn, recorded_by)
-            names = registry.names_of(registry.resolve(drug))
-            query = select(*COLUMNS).where(E.c.stream.in_(names), E.c.type != ALIAS).order_by(E.c.position)
+            keys = [name_key(n) for n in registry.names_of(registry.resolve(drug))]
+            query = select(*COLUMNS).where(E.c.stream_key.in_(keys), E.c.type != ALIAS).order_by(E.c.position)
             if recorded_by is not None:
                 query = query.where(E.c.recorded <= format_instant(recorded_by))
             events = [row_to_event(r) for r in conn.execute(query)]
@@ -410,7 +441,7 @@ class SQLStore(EventStore):
         return self._run(read)
 
     def _is_known(self, conn: Connection, name: str) -> bool:
-        if conn.execute(select(E.c.position).where(E.c.stream == name).limit(1)).first():
+        if conn.execute(select(E.c.position).where(E.c.stream_key == name_key(name)).limit(1)).first():
             return True
         return name in self._aliases(conn)
 
@@ -427,22 +458,29 @@ class SQLStore(EventStore):
             if remaining is not None:
                 remaining -= len(page)
 
-    def scan_streams(self, up_to: int) -> Iterator[tuple[str, list[RecordedEvent]]]:
+    def scan_streams(self, conn: Connection, up_to: int) -> Iterator[tuple[str, list[RecordedEvent]]]:
         """Every stream's milestones and retractions up to a position, one stream at a
-        time, read through the (stream, version) index so memory holds one stream."""
+        time, read through the (stream_key, version) index so memory holds one stream."""
         query = (select(*COLUMNS).where(E.c.position <= up_to, E.c.type != ALIAS)
-                 .order_by(E.c.stream, E.c.version))
-        with self.engine.connect() as conn:
-            rows = conn.execution_options(stream_results=True, yield_per=5000).execute(query)
-            current, events = None, []
-            for row in rows:
-                if row[2] != current:
-                    if events:
-                        yield current, events
-                    current, events = row[2], []
-                events.append(row_to_event(row))
-            if events:
-                yield current, events
+                 .order_by(E.c.stream_key, E.c.version))
+        rows = conn.execute(query.execution_options(stream_results=True, yield_per=5000))
+        current, events = None, []
+        for row in rows:
+            if row[2] != current:
+                if events:
+                    yield current, events
+                current, events = row[2], []
+            events.append(row_to_event(row))
+        if events:
+            yield current, events
+
+    def keyed_events(self, key_prefix: str) -> dict[str, str]:
+        """Idempotency key → id of the unretracted events whose keys start with a prefix
+        (an importer's keys for one source record)."""
+        retracted = select(E.c.retracts).where(E.c.retracts.is_not(None))
+        query = select(E.c.idempotency_key, E.c.id).where(
+            E.c.idempotency_key.startswith(key_prefix, autoescape=True), E.c.id.not_in(retracted))
+        return self._run(lambda conn: dict(conn.execute(query).all()))
 
     def get(self, event_id: str) -> RecordedEvent:
         rows = self._run(lambda conn: self._select_in(conn, E.c.id, [event_id]))
@@ -454,8 +492,8 @@ class SQLStore(EventStore):
         drug = clean_drug_name(drug)
 
         def read(conn: Connection) -> int:
-            stream = self._aliases(conn).resolve(drug)
-            return conn.execute(select(func.coalesce(func.max(E.c.version), 0)).where(E.c.stream == stream)).scalar()
+            key = name_key(self._aliases(conn).resolve(drug))
+            return conn.execute(select(func.coalesce(func.max(E.c.version), 0)).where(E.c.stream_key == key)).scalar()
         return self._run(read)
 
     def head(self) -> tuple[int, str]:
@@ -474,7 +512,7 @@ class SQLStore(EventStore):
         retracted = select(E.c.retracts).where(E.c.retracts.is_not(None))
         query = select(*COLUMNS).where(E.c.type.not_in([ALIAS, RETRACTION]), E.c.id.not_in(retracted))
         if streams is not None:
-            query = query.where(E.c.stream.in_(streams))
+            query = query.where(E.c.stream_key.in_([name_key(n) for n in streams]))
         if event_type is not None:
             query = query.where(E.c.type == event_type)
         if since is not None:
@@ -489,13 +527,13 @@ class SQLStore(EventStore):
         previous, expected_position, last_recorded = GENESIS, 1, ""
         stream_versions: dict[str, int] = {}
         anchor_found = expect_head is None or expect_head == GENESIS
-        sql = ("SELECT position, id, stream, version, type, occurred, occurred_start, occurred_end, reported, "
+        sql = ("SELECT position, id, stream, stream_key, version, type, occurred, occurred_start, occurred_end, reported, "
                "recorded, data, retracts, idempotency_key, hash FROM milestone_events WHERE position > {} "
                "ORDER BY position LIMIT {}")
         after = 0
         while True:
             rows = self._run(lambda conn: conn.exec_driver_sql(sql.format(int(after), 20000)).all())
-            for (position, id_, stream, version, type_, occurred, start, end, reported, recorded, data,
+            for (position, id_, stream, stream_key, version, type_, occurred, start, end, reported, recorded, data,
                  retracts, key, stored_hash) in rows:
                 report.events += 1
                 if position != expected_position:
@@ -505,16 +543,18 @@ class SQLStore(EventStore):
                             retracts, key) != stored_hash:
                     report.faults.append((position, "hash does not match the row and its predecessor "
                                                     "(edited, reordered or forged)"))
-                if version != stream_versions.get(stream, 0) + 1:
+                if stream_key != name_key(stream):
+                    report.faults.append((position, "stream_key disagrees with stream"))
+                if version != stream_versions.get(stream_key, 0) + 1:
                     report.faults.append((position, f"stream {stream!r} goes from version "
-                                                    f"{stream_versions.get(stream, 0)} to {version}"))
+                                                    f"{stream_versions.get(stream_key, 0)} to {version}"))
                 if recorded < last_recorded:
                     report.faults.append((position, "recorded time goes backwards"))
                 if _derived_bounds(occurred) != (start, end):
                     report.faults.append((position, "occurred_start/occurred_end disagree with occurred"))
                 if expect_head is not None and stored_hash == expect_head:
                     anchor_found = True
-                stream_versions[stream] = version
+                stream_versions[stream_key] = version
                 previous, expected_position, last_recorded = stored_hash, position + 1, max(recorded, last_recorded)
             if len(rows) < 20000:
                 break
@@ -528,7 +568,7 @@ class SQLStore(EventStore):
 
     def _orphan_retractions(self, conn: Connection) -> list[tuple[int, str]]:
         sql = ("SELECT r.position FROM milestone_events r LEFT JOIN milestone_events t ON t.id = r.retracts "
-               "WHERE r.retracts IS NOT NULL AND (t.id IS NULL OR t.position > r.position OR t.stream <> r.stream)")
+               "WHERE r.retracts IS NOT NULL AND (t.id IS NULL OR t.position > r.position OR t.stream_key <> r.stream_key)")
         return [(p, "retraction names no earlier event of its stream") for (p,) in conn.exec_driver_sql(sql)]
 
 
@@ -566,19 +606,13 @@ class ProjectionTables:
         return {drug: (json.loads(status), until) for drug, status, until in rows}
 
     def save(self, statuses: Mapping[str, tuple[dict[str, Any], int]], removed: Sequence[str], checkpoint: int,
-             replace_all: bool = False) -> bool:
+             ) -> bool:
         """Store new statuses and move the checkpoint, in one transaction, only if the
         checkpoint has not moved meanwhile (another writer caught up first)."""
         S, C = schema.drug_status, schema.checkpoints
 
         def write(conn: Connection) -> bool:
-            current = conn.execute(select(C.c.position).where(C.c.name == self.name).with_for_update()).scalar()
-            if current is None:
-                conn.execute(insert(C).values(name=self.name, position=0))
-                current = 0
-            if replace_all:
-                conn.execute(S.delete())
-            elif current >= checkpoint:
+            if self._checkpoint_for_update(conn) >= checkpoint:
                 return False
             gone = list(removed) + list(statuses)
             for i in range(0, len(gone), 500):
@@ -589,3 +623,34 @@ class ProjectionTables:
             conn.execute(C.update().where(C.c.name == self.name).values(position=checkpoint))
             return True
         return self.store._run(write, write=True)
+
+    def replace(self, produce: Callable[[Connection], Iterable[tuple[str, tuple[dict[str, Any], int]]]],
+                checkpoint: int) -> int:
+        """Replace the whole projection with the statuses `produce` yields (reading
+        through the same connection), written in chunks inside one transaction, so memory
+        holds one chunk at a time."""
+        S, C = schema.drug_status, schema.checkpoints
+
+        def write(conn: Connection) -> int:
+            self._checkpoint_for_update(conn)
+            conn.execute(S.delete())
+            count, chunk = 0, []
+            for drug, (status, until) in produce(conn):
+                chunk.append(dict(drug=drug, status=encode_data(status), certain_until=until))
+                if len(chunk) == 1000:
+                    conn.execute(insert(S), chunk)
+                    count, chunk = count + len(chunk), []
+            if chunk:
+                conn.execute(insert(S), chunk)
+                count += len(chunk)
+            conn.execute(C.update().where(C.c.name == self.name).values(position=checkpoint))
+            return count
+        return self.store._run(write, write=True)
+
+    def _checkpoint_for_update(self, conn: Connection) -> int:
+        C = schema.checkpoints
+        current = conn.execute(select(C.c.position).where(C.c.name == self.name).with_for_update()).scalar()
+        if current is None:
+            conn.execute(insert(C).values(name=self.name, position=0))
+            return 0
+        return current

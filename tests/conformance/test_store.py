@@ -223,3 +223,18 @@ def test_followers_never_pass_an_uncommitted_position(store_url):
         assert [e.position for e in seen] == list(range(start + 1, start + 1 + len(seen)))
         assert [e.stream for e in seen] == (["held", "later"] if outcome == "commit" else ["later"])
         store.close()
+
+
+def test_drug_names_are_one_drug_whatever_their_case(store):
+    store.append([phase("Dupilumab")])
+    [second] = store.append([phase("dupilumab")])
+    assert (second.stream, second.version) == ("Dupilumab", 2)
+    assert len(store.read_drug("DUPILUMAB")) == 2
+    store.add_alias("dupixent", "DUPILUMAB")
+    store.append([phase("Dupixent")])
+    assert [e.stream for e in store.read_drug("DUPIXENT")] == ["Dupilumab"] * 3
+    assert store.canonical_name("DUPIXENT") == "Dupilumab"
+    assert store.canonical_names() == ["Dupilumab"]
+    with pytest.raises(InvalidEvent, match="itself"):
+        store.add_alias("DUPILUMAB", "dupilumab")
+    assert store.verify().sound

@@ -1,0 +1,94 @@
+"""Importers of primary sources: ClinicalTrials.gov study records and openFDA
+applications."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+
+import click
+
+from eventstore.errors import MilestonesError
+from eventstore.importers import ctgov, openfda
+from eventstore.importers.common import Record, land
+
+from .store import _read_text, obj, refresh_projection
+
+
+def _load(name: str) -> object:
+    try:
+        return json.loads(_read_text(name))
+    except (ValueError, RecursionError) as error:
+        raise MilestonesError(f"{name}: not JSON ({error})") from None
+
+
+def _run_import(ctx, files: tuple[str, ...], prefix: str, split: Callable, read: Callable[[dict], Record]) -> None:
+    """Read and check every file first; then each file lands in one transaction."""
+    parsed = []
+    for name in files:
+        try:
+            parsed.append((name, [read(item) for item in split(_load(name))]))
+        except MilestonesError as error:
+            raise MilestonesError(f"{name}: {error}") from None
+    store = obj(ctx).store()
+    with click.progressbar(parsed, label="importing", file=sys.stderr,
+                           show_pos=True) if len(parsed) > 5 else _plain(parsed) as items:
+        for name, records in items:
+            for outcome in land(store, records, prefix):
+                line = f"{outcome.source}: {outcome.stored} stored, {outcome.present} already present"
+                if outcome.superseded:
+                    line += f", {outcome.superseded} superseded"
+                if outcome.expected:
+                    line += f"; expected, not recorded as events: {'; '.join(outcome.expected)}"
+                click.echo(line, err=True)
+    refresh_projection(store)
+
+
+class _plain:
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return self.items
+
+    def __exit__(self, *exc):
+        return False
+
+
+@click.command("import-ctgov")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.pass_context
+def import_ctgov(ctx, files):
+    """Import ClinicalTrials.gov API v2 study records (the JSON of a study, or of a
+    search): ACTUAL start → phase started, ACTUAL primary completion → phase completed,
+    suspended / terminated / withdrawn → trial halted. ESTIMATED dates are expectations,
+    not events. The intervention's other names become aliases of one drug; importing a
+    record again stores only what changed.
+
+    \b
+    Example:
+      milestones import-ctgov NCT02210780.json
+    """
+    _run_import(ctx, files, "ctgov", ctgov.studies, ctgov.read_study)
+
+
+@click.command("import-openfda")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.pass_context
+def import_openfda(ctx, files):
+    """Import openFDA drugsfda applications (one `results[]` element, or a whole
+    response): original approval and efficacy supplements → approved by FDA; priority
+    review → designation. Labeling and manufacturing supplements, tentative approvals and
+    generics (ANDA) give nothing. Brand and generic names become aliases.
+
+    \b
+    Example:
+      milestones import-openfda NDA209637.json
+    """
+    _run_import(ctx, files, "openfda", openfda.applications, openfda.read_application)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(import_ctgov)
+    group.add_command(import_openfda)

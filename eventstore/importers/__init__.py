@@ -1,0 +1,1 @@
+"""Importers of primary sources: ClinicalTrials.gov study records, openFDA applications."""
