@@ -93,7 +93,8 @@ def land(store: SQLStore, records: list[Record], prefix: str) -> list[Outcome]:
     superseded = [0] * len(records)
     for index, record in enumerate(records):
         canonical = {id(d): d.canonical(registry, known) for d in record.drugs}
-        for drug in record.drugs:
+        with_events = {id(item.drug) for item in record.events}
+        for drug in (d for d in record.drugs if id(d) in with_events):  # no drug enters on names alone
             target = canonical[id(drug)]
             for name in drug.names:
                 if name != target and registry.resolve(name) != target:
