@@ -63,8 +63,9 @@ def main() -> None:
     cli()
 
 
-from .commands import query, sources, store  # noqa: E402  (registers the commands)
+from .commands import news, query, sources, store  # noqa: E402  (registers the commands)
 
 store.register(cli)
 query.register(cli)
 sources.register(cli)
+news.register(cli)

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -57,3 +58,17 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
     else:
         click.echo(tabulate([[safe_cell(row.get(c)) for c in columns] for row in rows], headers=columns,
                             disable_numparse=True))
+
+
+class progress:
+    """click's progress bar on stderr when there are many items; silence otherwise."""
+
+    def __init__(self, items, label: str, threshold: int = 5):
+        self.items = items
+        self.bar = click.progressbar(items, label=label, file=sys.stderr) if len(items) > threshold else None
+
+    def __enter__(self):
+        return self.bar.__enter__() if self.bar else self.items
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc) if self.bar else False

@@ -216,7 +216,8 @@ def describe(event_type: str, attributes: dict[str, Any]) -> str:
     if event_type in ("results_reported", "phase_started", "phase_completed", "trial_halted") and "phase" not in a:
         text = {"results_reported": "Trial results", "phase_started": "Trial started",
                 "phase_completed": "Trial completed"}.get(event_type, text)
-    text = text[0].upper() + text[1:]
+    if event_type in ("approved", "designation_granted"):
+        text = text[0].upper() + text[1:]
     if a.get("agency"):
         text += f" ({a['agency']})"
     if a.get("partners"):

@@ -4,7 +4,6 @@ applications."""
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 
 import click
@@ -13,6 +12,7 @@ from eventstore.errors import MilestonesError
 from eventstore.importers import ctgov, openfda
 from eventstore.importers.common import Record, land
 
+from ..output import progress
 from .store import _read_text, obj, refresh_projection
 
 
@@ -32,8 +32,7 @@ def _run_import(ctx, files: tuple[str, ...], prefix: str, split: Callable, read:
         except MilestonesError as error:
             raise MilestonesError(f"{name}: {error}") from None
     store = obj(ctx).store()
-    with click.progressbar(parsed, label="importing", file=sys.stderr,
-                           show_pos=True) if len(parsed) > 5 else _plain(parsed) as items:
+    with progress(parsed, "importing") as items:
         for name, records in items:
             for outcome in land(store, records, prefix):
                 line = f"{outcome.source}: {outcome.stored} stored, {outcome.present} already present"
@@ -43,17 +42,6 @@ def _run_import(ctx, files: tuple[str, ...], prefix: str, split: Callable, read:
                     line += f"; expected, not recorded as events: {'; '.join(outcome.expected)}"
                 click.echo(line, err=True)
     refresh_projection(store)
-
-
-class _plain:
-    def __init__(self, items):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False
 
 
 @click.command("import-ctgov")

@@ -1,0 +1,209 @@
+"""News text → proposed milestone events, by rules: no model, nothing downloaded.
+
+Each sentence is cut into clauses; a clause that looks forward ("expects", "plans to",
+"PDUFA target action date") gives an expected milestone, never an event; any other
+clause gives the events its words state, for the drugs it names or, when it names none,
+for the drug the paragraph (or its "About" section, or the headline) is about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..dates import PartialDate
+from .names import Drug, Lexicon, build_lexicon, comparators
+from .patterns import FORWARD, NOT_A_DECISION, TRIGGERS, agency_of, application_of, designation_of, pathway_of, phase_of
+from .text import Sentence, sentences
+from .when import Mention, dateline, mentions
+
+_CLAUSE = re.compile(r";\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+(?:and|but)\s+(?=(?:the\s+)?(?:company|"
+                     r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will)))")
+_DEAL_TYPES = {"collaboration_signed", "acquired"}
+_REGULATORY = {"approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "designation_granted",
+               "ind_cleared", "ind_filed"}
+_TRIAL = {"phase_started", "phase_completed", "results_reported", "trial_halted", "discontinued"}
+_COMPANY = re.compile(r"\b([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}\s+(?:Inc|Ltd|Co|Corp|Corporation|AG|SA|NV|plc|"
+                      r"GmbH|Pharma|Pharmaceuticals?|Therapeutics|Biosciences?|Biotech|Biologics|Oncology|"
+                      r"Holdings|Biopharma|Group|Sciences?|Laboratories|Medicines)\b\.?)")
+
+
+@dataclass
+class Proposed:
+    """An event (or an expected milestone) read from a sentence."""
+
+    drug: str
+    type: str
+    date: PartialDate
+    attributes: dict[str, Any] = field(default_factory=dict)
+    quote: str = ""
+    names: list[str] = field(default_factory=list)  # every name the text gives the drug
+
+    def to_json(self) -> dict[str, Any]:
+        return {"drug": self.drug, "type": self.type, "date": self.date.to_json(), **self.attributes,
+                "quote": self.quote}
+
+
+@dataclass
+class Extraction:
+    published: date | None
+    events: list[Proposed]
+    expected: list[Proposed]
+
+
+def _clauses(text: str) -> list[str]:
+    return [c for c in _CLAUSE.split(text) if c and c.strip()]
+
+
+def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Mention],
+              sentence: Sentence, published: date | None) -> PartialDate:
+    """The date nearest the trigger within the clause; else none (an unknown date)."""
+    inside = [d for d in dates if clause_start <= d.start < clause_start + len(clause)]
+    if not inside:
+        return PartialDate.unknown()
+    position = clause_start + trigger.start()
+    return min(inside, key=lambda d: abs(d.start - position)).when
+
+
+def _attributes(type_: str, clause: str, sentence: str) -> dict[str, Any]:
+    a: dict[str, Any] = {}
+    if type_ in _REGULATORY or type_ == "trial_halted":
+        agency = agency_of(clause) or agency_of(sentence)
+        if agency:
+            a["agency"] = agency
+    if type_ in ("approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "ind_cleared", "ind_filed"):
+        application = application_of(clause)
+        if application and (application == "IND") == type_.startswith("ind"):
+            a["application"] = application
+    if type_ == "approved":
+        pathway = pathway_of(clause)
+        if pathway:
+            a["pathway"] = pathway
+    if type_ == "designation_granted":
+        designation = designation_of(clause)
+        if designation:
+            a["designation"] = designation
+    if type_ in _TRIAL or type_ in ("ind_cleared", "ind_filed"):
+        phase = phase_of(clause) or (phase_of(sentence) if type_ in _TRIAL else None)
+        if phase:
+            a["phase"] = phase
+    if type_ in _DEAL_TYPES:
+        partners = list(dict.fromkeys(m[1].rstrip(".") for m in _COMPANY.finditer(sentence)))
+        if partners:
+            a["partners"] = partners
+    return a
+
+
+def _types(clause: str) -> list[tuple[str, re.Match]]:
+    found = []
+    for type_, pattern in TRIGGERS:
+        m = pattern.search(clause)
+        if m:
+            found.append((type_, m))
+    names = {t for t, _ in found}
+    # One clause, one reading where readings compete.
+    if "ind_cleared" in names or "ind_filed" in names:
+        found = [(t, m) for t, m in found if t not in ("approved", "filing_accepted", "filing_submitted")]
+    if "filing_accepted" in names or "filing_submitted" in names or "rejected" in names:
+        found = [(t, m) for t, m in found if t != "approved" or re.search(r"\bapproved\b", clause) and
+                 "rejected" not in names]
+    if "designation_granted" in names:
+        found = [(t, m) for t, m in found if t not in ("approved",) or not re.search(r"designation", clause, re.I)]
+    if "trial_halted" in names and "discontinued" in names:
+        found = [(t, m) for t, m in found if t != "trial_halted"]
+    if "acquired" in names and "collaboration_signed" in names:
+        found = [(t, m) for t, m in found if t != "acquired"]
+    if "approved" in names and re.search(r"\b(?:since|after|following|before|upon|ahead of|pending|with)\s+(?:the |"
+                                         r"its |this |that |a )?(?:\w+\s+){0,2}approval\b", clause, re.IGNORECASE):
+        found = [(t, m) for t, m in found if t != "approved"]  # an approval referred to, not announced
+    if {"phase_started", "phase_completed"} <= names:
+        found = [(t, m) for t, m in found if t != "phase_started"]
+    return found
+
+
+def extract(text: str, published: date | None = None) -> Extraction:
+    """Propose the events a news text states, and the milestones it only expects."""
+    published = published or dateline(text)
+    parts = sentences(text)
+    lexicon = build_lexicon([s.text for s in parts])
+    not_subjects = comparators([s.text for s in parts], lexicon)
+    headline_drug: Drug | None = None
+    first_body = next((s.paragraph for s in parts if not s.headline and len(s.text) > 80), None)
+    paragraph_drug: dict[int, Drug] = {}
+    about_drug: dict[str, Drug] = {}
+    events: list[Proposed] = []
+    expected: list[Proposed] = []
+    for sentence in parts:
+        named = [d for _, d, _ in lexicon.find(sentence.text) if id(d) not in not_subjects]
+        named = list({id(d): d for d in named}.values())
+        if sentence.about and sentence.about not in about_drug:
+            in_heading = [d for _, d, _ in lexicon.find(sentence.about)]
+            if in_heading:
+                about_drug[sentence.about] = in_heading[0]
+        if named:
+            if headline_drug is None:
+                headline_drug = named[0]
+        context = (paragraph_drug.get(sentence.paragraph) or about_drug.get(sentence.about or "")
+                   or headline_drug)
+        if named:
+            paragraph_drug.setdefault(sentence.paragraph, named[0])
+        dates = mentions(sentence.text, published)
+        offset = 0
+        for clause in _clauses(sentence.text):
+            start = sentence.text.find(clause, offset)
+            offset = start + len(clause)
+            found = _types(clause)
+            if not found:
+                continue
+            forward = bool(FORWARD.search(clause))
+            if NOT_A_DECISION.search(clause):
+                found = [(t, m) for t, m in found if t != "approved"]
+            clause_named = [d for _, d, _ in lexicon.find(clause) if id(d) not in not_subjects]
+            clause_named = list({id(d): d for d in clause_named}.values())
+            for type_, trigger in found:
+                if type_ in _DEAL_TYPES:
+                    subjects = named or ([context] if context else [])
+                else:
+                    subjects = (clause_named or named or [context])[:1] if (clause_named or named or context) else []
+                when = _date_for(start, clause, trigger, dates, sentence, published)
+                if not when.is_known and published is not None and _is_news_of_the_day(sentence, first_body):
+                    when = PartialDate.of_day(published)
+                if type_ == "approved" and not when.is_known and not _attributes(type_, clause, sentence.text).get(
+                        "agency") and re.match(r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I):
+                    continue  # "The approval was based on …": a reference to an approval told elsewhere
+                for drug in subjects:
+                    if drug is None:
+                        continue
+                    proposed = Proposed(drug.name, type_, when, _attributes(type_, clause, sentence.text),
+                                        sentence.text, list(drug.names))
+                    (expected if forward else events).append(proposed)
+    return Extraction(published, _merge(events), _merge(expected))
+
+
+def _is_news_of_the_day(sentence: Sentence, first_body: int | None) -> bool:
+    """The headline and the dateline paragraph tell what happened on the day of the news."""
+    return sentence.headline or bool(re.search(r"\b(?:today|announced|announces)\b", sentence.text)) or (
+        sentence.paragraph == first_body and bool(re.search(r"\b(?:has|have) (?:been )?\w+ed\b", sentence.text)))
+
+
+def _merge(proposed: list[Proposed]) -> list[Proposed]:
+    """One event per drug, type and date (an agency told in one mention and not in
+    another is the same event); an undated mention of a milestone that is also stated
+    with a date is the same milestone."""
+    kept: list[Proposed] = []
+    for p in proposed:
+        same = next((k for k in kept if k.drug.casefold() == p.drug.casefold() and k.type == p.type
+                     and k.date == p.date and None in (k.attributes.get("agency"), p.attributes.get("agency"))
+                     or k.drug.casefold() == p.drug.casefold() and k.type == p.type and k.date == p.date
+                     and k.attributes.get("agency") == p.attributes.get("agency")), None)
+        if same is None:
+            kept.append(p)
+        else:
+            same.attributes = {**p.attributes, **same.attributes}
+    dated = [k for k in kept if k.date.is_known]
+    return [k for k in kept if k.date.is_known or not any(
+        d.drug.casefold() == k.drug.casefold() and d.type == k.type
+        and (k.attributes.get("agency") is None or d.attributes.get("agency") == k.attributes.get("agency"))
+        for d in dated)]

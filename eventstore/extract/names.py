@@ -1,0 +1,217 @@
+"""Drug names in news: code names (JS001, APG-1387), INNs (toripalimab, onasemnogene
+abeparvovec) and brand names (Zolgensma®, TUOYI), linked into one drug when the text
+pairs them ("Zolgensma (onasemnogene abeparvovec)", "toripalimab, also known as JS001"),
+and told apart from trials, targets and comparators."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+_STRONG_STEMS = ("mab", "nib", "ciclib", "parib", "vir", "tide", "leucel", "platin", "taxel", "tecan",
+                 "vec", "siran", "rsen", "zomib", "lutamide", "lisib", "degib", "fenib", "toclax",
+                 "glutide", "gliflozin", "gliptin", "cept", "kinra", "tinib", "imod", "lukast", "stat", "sartan")
+# Words with a drug-like ending that are not drugs.
+_NOT_INN = {"gene", "vaccine", "medicine", "routine", "online", "someone", "everyone", "alone", "done", "none",
+            "one", "phone", "tone", "stone", "zone", "bone", "ozone", "hormone", "milestone", "cornerstone",
+            "decide", "provide", "wide", "side", "inside", "outside", "guide", "ride", "pride", "slide", "tide",
+            "nationwide", "worldwide", "worldwide", "statewide", "peptide", "nucleotide", "oligonucleotide",
+            "polypeptide", "fine", "line", "machine", "mine", "nine", "pine", "combine", "decline", "define",
+            "determine", "examine", "engine", "discipline", "magazine", "pipeline", "baseline", "deadline",
+            "guideline", "timeline", "headline", "frontline", "outline", "decline", "medicine", "doctrine",
+            "incline", "underline", "airline", "online", "shine", "cuisine", "genuine", "marine", "routine",
+            "feminine", "vaccine", "amine", "alanine", "glycine", "cytokine", "chemokine", "creatinine",
+            "case", "base", "phase", "release", "disease", "increase", "decrease", "database", "purchase",
+            "please", "lease", "ease", "cease", "raise", "praise", "chase", "vase", "showcase", "briefcase",
+            "kinase", "protease", "polymerase", "transferase", "lipase", "enzyme", "ant", "want", "plant",
+            "grant", "significant", "important", "relevant", "participant", "resistant", "variant", "constant",
+            "consultant", "assistant", "applicant", "abundant", "dominant", "malignant", "pregnant", "instant",
+            "distant", "pleasant", "tolerant", "compliant", "radiant", "brilliant", "elegant", "vigilant",
+            "redundant", "defendant", "merchant", "restaurant", "infant", "giant", "servant", "tenant", "stat",
+            "cel", "ran", "mod", "sen", "fib", "mig", "ide", "ine", "one", "gene", "statin", "antigen", "cancer",
+            "tumor", "tumour", "dose", "rare", "bispecific", "biosimilar", "biologic", "placebo", "standard",
+            "chemotherapy", "immunotherapy", "therapy", "agent", "candidate", "compound", "molecule", "drug",
+            "antibody", "inhibitor", "treatment", "patient", "patients", "study", "trial", "data", "company",
+            "response", "cohort", "primary", "secondary", "expertise", "enterprise", "franchise", "exercise",
+            "premise", "promise", "otherwise", "wise", "rise", "arise", "surprise", "compromise", "revise",
+            "concise", "precise", "advise", "devise", "comprise", "sunrise", "endpoint", "ondine", "ldine",
+            "carcinoma", "lymphoma", "leukemia", "melanoma", "myeloma", "sarcoma", "glioma", "relapsed",
+            "refractory", "president", "resident", "incident", "accident", "confident", "evident",
+            "independent", "dependent", "student", "current", "recent", "percent", "content", "intent",
+            "extent", "patent", "agreement", "payment", "investment", "development", "treatment", "statement",
+            "announcement", "management", "environment", "enrollment", "enrolment", "recruitment",
+            "commitment", "arrangement", "settlement", "assessment", "achievement", "improvement",
+            "requirement", "department", "equipment", "complement", "supplement", "element", "moment",
+            "segment", "comment", "document", "argument", "instrument", "experiment", "implement",
+            "government", "movement", "establishment", "replacement", "adjustment", "engagement",
+            "encouragement", "advancement", "amendment", "measurement", "reimbursement", "procurement",
+            "mechanism", "organism", "prism", "autism", "tourism", "chrism", "carcinogen", "pathogen",
+            "collagen", "estrogen", "androgen", "nitrogen", "oxygen", "hydrogen", "glycogen", "allergen",
+            "imagine", "routine", "mine", "wine", "spine", "urine", "saline", "iodine", "morphine"}
+# Second words of two-word INNs: conjugates, gene and cell therapies, pegylated forms.
+_SECOND_WORDS = ("vec", "gene", "cel", "leucel", "vedotin", "dotin", "tecan", "emtansine", "ozogamicin", "pegol",
+                 "alfa", "beta", "tirumotecan", "soravtansine", "tesirine", "autogene")
+_DOSAGE = re.compile(r"\s+(?:injection|for injection|tablets?|capsules?|oral solution|infusion|subcutaneous|"
+                     r"intravenous|concentrate)$", re.IGNORECASE)
+CODE = re.compile(r"(?<![\w-])((?:[A-Z][A-Za-z]{0,6}|m[A-Z]{2,4})-?\d{3,6}[A-Za-z]?\d?(?:-\d+)?|"
+                  r"[A-Z]{2,6}-[A-Z]?\d{2,4}[A-Za-z]?)(?![\w-])")
+_NOT_CODE = re.compile(r"^(?:NCT|ISRCTN|EudraCT|ISO|COVID|SARS|CD|IL|PD|HER|EGFR|FGFR|BRCA|KRAS|NRAS|BRAF|ALK|"
+                       r"JAK|CDK|HLA|TNF|VEGF|IFN|GLP|SGLT|DPP|MERS|H\d|N\d|ICD|SMN|HIV|HBV|HCV|US|USD|EUR|RMB|"
+                       r"CNY|HKD|GBP|JPY|NASDAQ|NYSE|HKEX|SSE|STAR|FY|Q|H|CAR|TCR|ADC|mRNA$|DNA|RNA|WHO|"
+                       r"ASCO|ESMO|ASH|AACR|EHA|WCLC|SABCS|ADA|EASL|AASLD|ATS|ERS|ACR|EULAR|AAN|ECTRIMS|IDWeek|"
+                       r"KEYNOTE|CheckMate|IMpower|ORIENT|POLARIS|JUPITER|RATIONALE|CAPSTONE|DESTINY|CLEOPATRA|"
+                       r"Type|Grade|Stage|Part|Phase|Cohort|Study|Trial|Protocol|Section|Form|Rule|Item|Room|"
+                       r"Suite|Route|Highway|Building|Floor|Unit|Box|Fax|Tel|Phone|Ext|No)", re.IGNORECASE)
+_TRIAL_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:trial|study|studies|program|programme|cohort|registrational|pivotal|"
+                          r"clinical trial)\b", re.IGNORECASE)
+BRAND = re.compile(r"\b([A-Z][A-Za-z0-9-]{2,})\s?[®™]")
+INN_WORD = re.compile(r"\b([a-zA-Z][a-z]{3,}(?:-[a-z]{4})?)\b")
+COMPARATOR_CONTEXT = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|reference (?:product|drug)|biosimilar (?:to|of|"
+                                r"version of)|branded|than|plus|in combination with|combined with|comparator|"
+                                r"switch(?:ed|ing)? from|originator|standard of care|prior|previous(?:ly)?|after|"
+                                r"failed|following)\s*(?:the\s+)?(?:\w+'s\s+)?$", re.IGNORECASE)
+
+
+_STEM_END = re.compile("(?:" + "|".join(_STRONG_STEMS) + ")$")
+
+
+@lru_cache(maxsize=65536)
+def looks_like_inn(word: str) -> bool:
+    """An INN by its stem (-mab, -nib, -vir, …): six letters or more, not a common word."""
+    base = word.lower().split("-")[0]
+    if base.endswith(("glutide", "paratide")):
+        return True
+    return (len(base) >= 6 and base not in _NOT_INN and _STEM_END.search(base) is not None
+            and not base.endswith(("ase", "statement", "tide")))
+
+
+@dataclass
+class Drug:
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The name to report: the INN where the text gives one, else the first code name."""
+        inns = [n for n in self.names if " " in n and not any(c.isdigit() for c in n)
+                or looks_like_inn(n.split()[0]) and not any(c.isdigit() for c in n)]
+        codes = [n for n in self.names if CODE.fullmatch(n)]
+        if inns:
+            return inns[0].lower()  # an INN is written in lower case, whatever the headline did
+        return (codes or self.names)[0]
+
+
+class Lexicon:
+    """The drugs of one text and the names that stand for them."""
+
+    def __init__(self) -> None:
+        self.drugs: list[Drug] = []
+        self._by_name: dict[str, Drug] = {}
+        self._pattern: re.Pattern | None = None
+
+    def get(self, name: str) -> Drug | None:
+        return self._by_name.get(name.casefold())
+
+    def add(self, name: str, same_as: str | None = None) -> Drug:
+        self._pattern = None
+        name = name.strip()
+        drug = self.get(name) or (self.get(same_as) if same_as else None)
+        if drug is None:
+            drug = Drug()
+            self.drugs.append(drug)
+        if same_as is not None and self.get(same_as) not in (None, drug):
+            other = self.get(same_as)
+            for n in other.names:
+                self._by_name[n.casefold()] = drug
+                drug.names.append(n)
+            self.drugs.remove(other)
+        for n in (name, same_as) if same_as else (name,):
+            if n.casefold() not in self._by_name or self._by_name[n.casefold()] is drug:
+                self._by_name[n.casefold()] = drug
+                if n not in drug.names:
+                    drug.names.append(n)
+        return drug
+
+    def pattern(self) -> re.Pattern | None:
+        if self._pattern is None and self._by_name:
+            names = sorted(self._by_name, key=len, reverse=True)
+            self._pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?:[®™])?(?![\w-])",
+                                       re.IGNORECASE)
+        return self._pattern
+
+    def find(self, text: str) -> list[tuple[int, Drug, str]]:
+        """Drugs named in a text, in order, with where and as what."""
+        pattern = self.pattern()
+        if pattern is None:
+            return []
+        return [(m.start(), self._by_name[m[1].casefold()], m[1]) for m in pattern.finditer(text)]
+
+
+def _candidates(sentence: str) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for m in CODE.finditer(sentence):
+        token = m[1]
+        if _NOT_CODE.match(token) or _TRIAL_AFTER.match(sentence[m.end():]) or re.fullmatch(r"[A-Z]-?\d{4}", token):
+            continue
+        if re.search(r"\b(?:Phase|phase)\s+\S*\s*$", sentence[:m.start()]) and token.isupper():
+            continue  # "the Phase 3 HERITAGE-301 study": a trial's name
+        found.append((m.start(), token))
+    for m in BRAND.finditer(sentence):
+        word = m[1]
+        if word.split()[0].lower() not in _NOT_INN and not word.isdigit():
+            found.append((m.start(), word))
+    for m in INN_WORD.finditer(sentence):
+        word = m[1]
+        after = re.match(r"\s+([a-z]{4,}(?:-[a-z0-9]{2,4})?)(?![\w-])", sentence[m.end():])
+        second = after and (looks_like_inn(after[1]) or after[1].split("-")[0].endswith(_SECOND_WORDS))
+        # Gene and cell therapies are named by two words: "onasemnogene abeparvovec".
+        if looks_like_inn(word) or second and word.lower().endswith(("gene", "cel", "mab", "tide")):
+            if second:
+                word = f"{word} {after[1]}"
+            found.append((m.start(), _DOSAGE.sub("", word)))
+    return sorted(found)
+
+
+_PAIR = re.compile(r"([A-Za-z0-9][\w-]*(?:\s[a-z][\w-]+)?)\s?[®™]?\s*\((?:also known as |formerly |code(?:[- ]named)? |"
+                   r"or |INN:? |generic name:? |brand name:? )?([A-Za-z0-9][\w-]*(?:\s[a-z][\w-]+)?)[®™]?"
+                   r"(?:[;,][^)]*)?\)")
+_ALSO = re.compile(r"([A-Za-z0-9][\w-]*)[®™]?,?\s+(?:also known as|formerly known as|formerly|previously known as|"
+                   r"under the (?:brand )?name|marketed as|tested under the code|code-?named)\s+([A-Za-z0-9][\w-]*)")
+
+
+def build_lexicon(sentences: list[str]) -> Lexicon:
+    """Find every drug name in the text and link the names the text pairs."""
+    lexicon = Lexicon()
+    for sentence in sentences:
+        for _, name in _candidates(sentence):
+            lexicon.add(name)
+    for sentence in sentences:
+        for pattern in (_PAIR, _ALSO):
+            for m in pattern.finditer(sentence):
+                a, b = _DOSAGE.sub("", m[1].strip()), _DOSAGE.sub("", m[2].strip())
+                if a.casefold() == b.casefold() or not (lexicon.get(a) or lexicon.get(b)):
+                    continue
+                if all(lexicon.get(x) or _is_drug_form(x) for x in (a, b)):
+                    lexicon.add(a, same_as=b)
+    return lexicon
+
+
+def _is_drug_form(text: str) -> bool:
+    """A code name or an INN: the forms a pairing may add to a drug's names."""
+    return bool(CODE.fullmatch(text)) or looks_like_inn(text.split()[0]) and not any(c.isdigit() for c in text)
+
+
+def comparators(sentences: list[str], lexicon: Lexicon) -> set[int]:
+    """Drugs the text only ever names as a comparator, a reference product or a prior
+    therapy: they are not the subject of its events."""
+    seen_as_subject: set[int] = set()
+    seen_as_comparator: set[int] = set()
+    for sentence in sentences:
+        for start, drug, _ in lexicon.find(sentence):
+            before = sentence[max(0, start - 60):start]
+            if COMPARATOR_CONTEXT.search(before) or re.search(r"\b\w+'s\s+(?:\w+\s+){0,3}$", before) and \
+                    re.search(r"(?:biosimilar|reference|originator|branded)", sentence, re.IGNORECASE):
+                seen_as_comparator.add(id(drug))
+            else:
+                seen_as_subject.add(id(drug))
+    return seen_as_comparator - seen_as_subject

@@ -1,0 +1,182 @@
+"""Which milestone a clause states, and its attributes, from the words it uses."""
+
+from __future__ import annotations
+
+import re
+
+FORWARD = re.compile(
+    r"\b(?:expects?|expected|expecting|anticipat\w*|plans?\s+to|planned|planning|intends?|intended\s+to|will|would|"
+    r"(?-i:may)|might|could|should|aims?\s+to|target(?:ed|s)?\s+action\s+date|PDUFA|goal\s+date|on\s+track\s+to|"
+    r"scheduled|upcoming|seeks?|seeking|hopes?\s+to|potential(?:ly)?\s+(?:approv|launch|file)|is\s+set\s+to|"
+    r"are\s+set\s+to|next\s+step|forthcoming|to\s+be\s+(?:submitted|filed|presented|launched|initiated)|"
+    r"subject\s+to|pending|intention|prepar(?:es|ing)\s+to|if\s+approved|once\s+approved|upon\s+approval|"
+    r"by\s+the\s+end\s+of|later\s+this\s+year|in\s+the\s+coming)\b", re.IGNORECASE)
+
+# Positive opinions, recommendations and votes are not decisions (SCHEMA.md).
+NOT_A_DECISION = re.compile(r"\b(?:positive opinion|recommend(?:ed|ing|s|ation)|advisory committee|panel|voted?|"
+                            r"votes)\b", re.IGNORECASE)
+
+_APPLICATION = r"(?:s?NDA|s?BLA|MAA|JNDA|application|filing|dossier|submission|marketing authori[sz]ation application)"
+
+# (type, pattern): the first clause words that state a milestone of that type.
+TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for t, p in (
+    ("ind_cleared", r"\b(?:IND|investigational new drug|clinical trial application|CTA)\b[^.;]{0,80}\b"
+                    r"(?:clear(?:ed|ance)|accepted|approv(?:ed|al)|go-ahead)|\bclear(?:ed|ance of)\b[^.;]{0,40}"
+                    r"\b(?:IND|investigational new drug)\b|\b(?:lift(?:ed|s)?|removed?|released)\b[^.;]{0,30}"
+                    r"\b(?:clinical |partial clinical )?hold\b|\bhold\b[^.;]{0,20}\blifted\b|\bimplied approval\b"),
+    ("ind_filed", r"\b(?:submi(?:tted|ssion of)|filed)\b[^.;]{0,60}\b(?:IND|investigational new drug|"
+                  r"clinical trial application)\b"),
+    ("trial_halted", r"\b(?:clinical hold|partial hold|placed (?:the trial |the study )?on hold|put on hold|"
+                     r"paused|pausing|suspend(?:ed|s|ing)?|halt(?:ed|s|ing)?|terminat(?:ed|ing|ion of)|"
+                     r"stopp(?:ed|ing) (?:the |its |a )?(?:trial|study|enrol\w*|dosing))\b"),
+    ("designation_granted", r"\b(?:breakthrough therapy|breakthrough device|priority review|orphan(?: drug)?|"
+                            r"fast track|PRIME|priority medicines|RMAT|regenerative medicine advanced therapy|"
+                            r"rare pediatric disease)\b[^.;]{0,40}\b(?:designation|status|granted|eligibility|"
+                            r"voucher)\b|\b(?:granted|received|awarded|obtained)\b[^.;]{0,60}\b(?:breakthrough|"
+                            r"priority review|orphan|fast track|PRIME|RMAT|rare pediatric)|"
+                            r"\bwith priority review\b|\bunder priority review\b"),
+    ("rejected", r"\b(?:complete response letter|CRL|refus(?:ed|al) to (?:approve|file)|refused|rejected|rejection|"
+                 r"negative opinion|declined to approve|not approvable)\b"),
+    ("withdrawn", r"\b(?:withdr[ae]w|withdrawn|withdrawal of)\b[^.;]{0,60}\b(?:application|MAA|NDA|BLA|"
+                  r"marketing|market|product|authori[sz]ation|filing)"),
+    ("filing_accepted", rf"\b(?:accept(?:ed|s|ance of)?|validat(?:ed|es|ion of)|acknowledged)\b[^.;]{{0,80}}"
+                        rf"\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,80}}\b(?:was|were|has been|had been|"
+                        rf"been)\s+(?:accepted|validated)|\baccepted for (?:review|filing|priority review)"),
+    ("filing_submitted", rf"\b(?:submi(?:t|tted|ssion of|ts)|file|filed|files|resubmitted|re-submitted|sought)\b"
+                         rf"[^.;]{{0,80}}\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,40}}\b(?:was|were|has been)"
+                         rf"\s+(?:submitted|filed)"),
+    ("approved", r"(?<!first )(?<!few )(?<!no )\b(?:approv(?:ed|al|es)(?! (?:treatments?|therap(?:y|ies)|drugs?|"
+                 r"medicines?|products?|indications?|label|options?|standard|dose|uses?))|authori[sz](?:ed|ation)|green light|cleared (?:the|for) "
+                 r"(?:product|marketing|sale|use)|cleared\b(?=[^.;]{0,40}\b(?:for|to treat|in)\b)|"
+                 r"marketing authori[sz]ation|licen[sc]ed for|registered in|conditional(?:ly)? (?:granted|approved))"),
+    ("launched", r"\b(?:launch(?:ed|es)? (?:in|the|of|across|commercially)|commercial launch|now (?:commercially )?"
+                 r"available|became available|made available)\b"),
+    ("discontinued", r"\b(?:discontinu(?:e|ed|es|ing|ation of)|cease|ceased|stop(?:ped)?|end(?:ed)?|abandon(?:ed)?|"
+                     r"deprioriti[sz]e[ds]?|will no longer (?:develop|pursue))\b[^.;]{0,40}\b(?:development|"
+                     r"program|programme|pursuit|work on)\b|\bno longer (?:develop|pursu)\w*|"
+                     r"\bdiscontinued (?:development|the program|the programme)"),
+    ("acquired", r"\b(?:acquir(?:e|ed|es|ing)|acquisition of|to buy|bought|buys|purchas(?:e|ed) of|takeover of|"
+                 r"merger with|completed the acquisition)\b"),
+    ("collaboration_signed", r"\b(?:enter(?:ed|s)? into|sign(?:ed|s)?|struck|inked|formed|announce[sd]? (?:a|an|the))"
+                             r"\b[^.;]{0,80}\b(?:agreement|collaboration|partnership|alliance|license|licensing|"
+                             r"deal|co-development)|\b(?:exclusive|global|strategic)\s+(?:license|licensing|"
+                             r"collaboration|partnership)\b|\bin-licen[sc]ed?\b|\blicensed (?:the )?(?:global |"
+                             r"exclusive )?rights\b|\bobtained (?:global |exclusive )?licen[cs]es?\b|"
+                             r"\bgains? (?:an )?(?:exclusive )?licen[cs]e\b"),
+    ("phase_completed", r"\bcomplet(?:ed|ion of)\b[^.;]{0,60}\bphase\s*(?:[1-4]|I{1,3}V?)\w*\b[^.;]{0,40}"
+                        r"(?:trial|study|studies)|\bphase\s*(?:[1-4]|I{1,3})\w*[^.;]{0,40}(?:trial|study)[^.;]{0,20}"
+                        r"\b(?:was|has been|is)\s+completed"),
+    ("phase_started", r"\bfirst (?:patient|participant|subject|person|volunteer|cohort)s?\b[^.;]{0,40}"
+                      r"\b(?:dosed|enrolled|treated|randomi[sz]ed|vaccinated|received)|\b(?:initiat(?:ed|es|ion of)|"
+                      r"began|begun|started|commenced|launched|kicked off|dosed the first)\b[^.;]{0,60}\bphase\b|"
+                      r"\bphase\b[^.;]{0,60}\b(?:initiat(?:ed|ion)|began|begun|started|commenced|is ongoing|"
+                      r"ongoing|underway|is enrolling|enrolling|recruiting)|\b(?:is|are|currently|being)\s+"
+                      r"(?:currently\s+)?(?:in|being (?:evaluated|studied|tested|investigated|developed) in|"
+                      r"undergoing)\s+(?:an? |the |two |three |several |multiple |global |pivotal |ongoing )*"
+                      r"(?:\w+ )?phase\b|\bongoing (?:global |pivotal |randomi[sz]ed )*phase\b|"
+                      r"\bentered (?:into )?phase\b|\bmoved into phase\b|\badvanc(?:ed|ing) (?:into|to) phase\b|"
+                      r"\b(?:ongoing|under ?way|current|running|continu\w+ to (?:run|enrol\w*|conduct))\b[^.;]{0,40}"
+                      r"\bphase\s*\S+|\b(?:now|currently) in (?:an? |the |its )?[^.;]{0,20}\bphase\s*\S+|"
+                      r"\bis in phase\s*\S+|\b(?:being|is|are) (?:tested|evaluated|studied|investigated|assessed|"
+                      r"explored) in\b[^.;]{0,30}\bphase|\b(?:evaluating|testing|studying|investigating)\b[^.;]{0,60}"
+                      r"\bin (?:an? |the |its )[^.;]{0,30}\bphase|\bincluding (?:an? |the )(?:\w+ )?phase\s*\S+ "
+                      r"(?:\S+ )?(?:study|trial)"),
+    ("results_reported", r"\b(?:results?|data|findings|readout|topline|top-line|interim analysis|efficacy|"
+                         r"analysis)\b[^.;]{0,80}\b(?:show(?:ed|s|n|ing)?|demonstrat(?:ed|es|ing)|met|achiev(?:ed|es)|"
+                         r"reported|announced|presented|published|reveal(?:ed|s)|indicat(?:ed|es)|confirm(?:ed|s)|"
+                         r"did not meet|failed|missed|suggest(?:ed|s)?)|\b(?:met|did not meet|missed|achieved)\b"
+                         r"[^.;]{0,20}\b(?:its |the |both |all )?(?:co-)?primary (?:and key secondary )?end ?points?\b|"
+                         r"\breported (?:positive |negative |topline |top-line |interim |final )?(?:results|data)\b|"
+                         r"\bshowed \d+(?:\.\d+)?% efficacy\b|"
+                         r"\b(?:reports?|announce[sd]?|present(?:s|ed)?|unveil\w*|publish(?:ed|es))\s+(?:\w+\s+){0,3}"
+                         r"(?:results|data|findings)\b|\bphase\s*\S+[^.;]{0,80}\bin which\b[^.;]{0,120}\b(?:showed|"
+                         r"demonstrated|met|prolonged|improved|reduced|produced|achieved|was non-?inferior|failed|"
+                         r"extended|lowered|increased|decreased|did not)|\b(?:based|rests?|rested|relied) on\b"
+                         r"[^.;]{0,80}\bphase\s*\S+[^.;]{0,40}(?:trial|study|studies|program)|\b(?:met|meets|did not "
+                         r"meet|missed|achieved)\s+(?:its |the |both |all |their )?(?:co-)?primary"),
+)]
+
+AGENCIES = [(a, re.compile(p, re.IGNORECASE)) for a, p in (
+    ("EC", r"\bEuropean Commission\b|\bEC\b"),
+    ("EMA", r"\bEuropean Medicines Agency\b|\bEMA\b|\bCHMP\b"),
+    ("FDA", r"\bFDA\b|\bFood and Drug Administration\b"),
+    ("NMPA", r"\bNMPA\b|\bCFDA\b|\bCDE\b|\bNational Medical Products Administration\b|"
+             r"\bChina Food and Drug Administration\b|\bCenter for Drug Evaluation\b|China's (?:drug )?regulator"),
+    ("PMDA", r"\bPMDA\b|\bMHLW\b|Ministry of Health, Labou?r and Welfare|Pharmaceuticals and Medical Devices Agency"),
+    ("MHRA", r"\bMHRA\b|Medicines and Healthcare products Regulatory Agency"),
+    ("HC", r"\bHealth Canada\b"),
+    ("TGA", r"\bTGA\b|Therapeutic Goods Administration"),
+    ("MFDS", r"\bMFDS\b|Ministry of Food and Drug Safety"),
+    ("DCGI", r"\bDCGI\b|Drug Controller General of India|CDSCO"),
+    ("TFDA", r"\bTFDA\b|Taiwan Food and Drug Administration"),
+    ("Swissmedic", r"\bSwissmedic\b"),
+    ("ANVISA", r"\bANVISA\b"),
+)]
+
+DESIGNATIONS = [(d, re.compile(p, re.IGNORECASE)) for d, p in (
+    ("breakthrough", r"\bbreakthrough\b"), ("priority_review", r"\bpriority review\b"),
+    ("orphan", r"\borphan\b"), ("fast_track", r"\bfast track\b"), ("prime", r"\bPRIME\b|\bpriority medicines\b"),
+    ("rmat", r"\bRMAT\b|regenerative medicine advanced therapy"),
+    ("rare_pediatric_disease", r"\brare pediatric disease\b"),
+)]
+
+APPLICATIONS = [(a, re.compile(p)) for a, p in (
+    ("sNDA", r"\bsNDA\b|[Ss]upplemental [Nn]ew [Dd]rug [Aa]pplication"),
+    ("sBLA", r"\bsBLA\b|[Ss]upplemental [Bb]iologics? [Ll]icen[sc]e [Aa]pplication"),
+    ("NDA", r"\bNDA\b|[Nn]ew [Dd]rug [Aa]pplication"),
+    ("BLA", r"\bBLA\b|[Bb]iologics? [Ll]icen[sc]e [Aa]pplication"),
+    ("MAA", r"\bMAA\b|[Mm]arketing [Aa]uthori[sz]ation [Aa]pplication"),
+    ("IND", r"\bIND\b|[Ii]nvestigational [Nn]ew [Dd]rug"),
+)]
+
+PHASE = re.compile(r"\bphase\s*(I{1,3}V?|IV|[1-4])\s*([ab])?(?:\s*/\s*(?:phase\s*)?(I{1,3}|[1-4])\s*([ab])?)?\b",
+                   re.IGNORECASE)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+VALID_PHASES = {"1", "1b", "1/2", "2", "2a", "2b", "2/3", "3", "4"}
+
+
+def phase_of(text: str) -> str | None:
+    m = PHASE.search(text)
+    if not m:
+        return None
+    first = _ROMAN.get(m[1].lower(), m[1])
+    if m[3]:
+        second = _ROMAN.get(m[3].lower(), m[3])
+        combined = f"{first}/{second}"
+        if combined in VALID_PHASES:
+            return combined
+        return "2/3" if second == "3" else "1/2"
+    value = first + (m[2].lower() if m[2] else "")
+    return value if value in VALID_PHASES else first
+
+
+def agency_of(text: str) -> str | None:
+    for agency, pattern in AGENCIES:
+        if pattern.search(text):
+            return agency
+    return None
+
+
+def application_of(text: str) -> str | None:
+    for application, pattern in APPLICATIONS:
+        if pattern.search(text):
+            return application
+    return None
+
+
+def designation_of(text: str) -> str | None:
+    for designation, pattern in DESIGNATIONS:
+        if pattern.search(text):
+            return designation
+    return None
+
+
+def pathway_of(text: str) -> str | None:
+    lowered = text.lower()
+    if "conditional" in lowered:
+        return "conditional"
+    if "accelerated" in lowered:
+        return "accelerated"
+    if re.search(r"\b(?:full|traditional|regular) approval\b", lowered):
+        return "full"
+    return None

@@ -1,0 +1,148 @@
+"""Dates in news sentences: explicit at any precision, and relative ones ("today", "on
+Friday", "last month", "earlier this year", "in July") resolved against the publication
+date at the precision they support."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..dates import PartialDate
+from ..errors import InvalidDate
+from .text import paragraphs, split_dateline
+
+MONTHS = {m: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                           "september", "october", "november", "december"))}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|" \
+         r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
+
+# Most specific first: the first pattern to claim a span keeps it.
+PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in (
+    ("iso", r"\b(\d{4})-(\d{2})-(\d{2})\b"),
+    ("mdy", rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"),
+    ("dmy", rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s+(\d{{4}})\b"),
+    ("quarter", rf"\b(?:the\s+)?({_ORD})\s+quarter\s+(?:of\s+)?(\d{{4}})\b"),
+    ("quarter_short", r"\b(?:Q([1-4])\s*,?\s*(\d{4})|([1-4])Q\s*(\d{4})|(\d{4})\s*-?\s*Q([1-4]))\b"),
+    ("half", r"\b(?:the\s+)?(first|second|1st|2nd)\s+half\s+(?:of\s+)?(\d{4})\b"),
+    ("half_short", r"\b(?:H([12])\s*,?\s*(\d{4})|([12])H\s*(\d{4})|(\d{4})\s*-?\s*H([12]))\b"),
+    ("month_year", rf"\b({_MONTH})\s*(?:of\s+)?,?\s*(\d{{4}})\b"),
+    ("md", rf"\b(?:on\s+)?({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})"),
+    ("today", r"\b(?:today|this morning|tonight)\b"),
+    ("yesterday", r"\byesterday\b"),
+    ("weekday", r"\b(?:on|last|late on|earlier on)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
+    ("last_week", r"\b(?:last|this past|earlier this|past)\s+week\b"),
+    ("last_month", r"\blast\s+month\b"),
+    ("this_month", r"\b(?:this|earlier this)\s+month\b"),
+    ("this_year", r"\b(?:earlier\s+this|this|so far this)\s+year\b"),
+    ("last_year", r"\blast\s+year\b"),
+    ("last_named_month", rf"\blast\s+({_MONTH})\b"),
+    ("in_month", rf"\b(?:in|since|during|by|on|from|early|late|mid-?)\s+({_MONTH})\b(?!\s*\d)"),
+    ("year", r"\b(?:in|since|during|from|of|by|early|late|mid-?|throughout)\s+((?:19|20)\d{2})\b(?![-/]\d)"),
+    ("conference_year", r"\bthe\s+((?:19|20)\d{2})\s+[A-Z][A-Za-z]+"),
+)]
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    when: PartialDate
+
+
+def _month(text: str) -> int:
+    return MONTHS[text.lower().rstrip(".")[:4] if text.lower().startswith("sept") else text.lower().rstrip(".")[:3]]
+
+
+def _safe(precision_text: str) -> PartialDate | None:
+    try:
+        return PartialDate.parse(precision_text)
+    except InvalidDate:
+        return None
+
+
+def _resolve(kind: str, m: re.Match, published: date | None) -> PartialDate | None:
+    g = m.groups()
+    if kind == "iso":
+        return _safe(m[0])
+    if kind == "mdy":
+        return _safe(f"{g[2]}-{_month(g[0]):02d}-{int(g[1]):02d}")
+    if kind == "dmy":
+        return _safe(f"{g[2]}-{_month(g[1]):02d}-{int(g[0]):02d}")
+    if kind == "quarter":
+        return _safe(f"{g[1]}-Q{ {'first': 1, '1st': 1, 'second': 2, '2nd': 2, 'third': 3, '3rd': 3}.get(g[0].lower(), 4)}")
+    if kind == "quarter_short":
+        q, y = (g[0], g[1]) if g[0] else (g[2], g[3]) if g[2] else (g[5], g[4])
+        return _safe(f"{y}-Q{q}")
+    if kind == "half":
+        return _safe(f"{g[1]}-H{1 if g[0].lower() in ('first', '1st') else 2}")
+    if kind == "half_short":
+        h, y = (g[0], g[1]) if g[0] else (g[2], g[3]) if g[2] else (g[5], g[4])
+        return _safe(f"{y}-H{h}")
+    if kind == "month_year":
+        return _safe(f"{g[1]}-{_month(g[0]):02d}")
+    if kind in ("year", "conference_year"):
+        return _safe(g[0])
+    if published is None:
+        return None
+    if kind == "md":
+        month = _month(g[0])
+        year = published.year if month <= published.month else published.year - 1
+        return _safe(f"{year}-{month:02d}-{int(g[1]):02d}")
+    if kind == "today":
+        return PartialDate.of_day(published)
+    if kind == "yesterday":
+        return PartialDate.of_day(published - timedelta(days=1))
+    if kind == "weekday":
+        back = (published.weekday() - WEEKDAYS.index(g[0].lower())) % 7
+        if m[0].lower().startswith("last") and back == 0:
+            back = 7
+        return PartialDate.of_day(published - timedelta(days=back))
+    if kind == "last_week":
+        return _safe(f"{(published - timedelta(days=7)):%Y-%m}")
+    if kind == "last_month":
+        first = published.replace(day=1) - timedelta(days=1)
+        return _safe(f"{first:%Y-%m}")
+    if kind == "this_month":
+        return _safe(f"{published:%Y-%m}")
+    if kind == "this_year":
+        return _safe(str(published.year))
+    if kind == "last_year":
+        return _safe(str(published.year - 1))
+    if kind in ("last_named_month", "in_month"):
+        month = _month(g[0])
+        year = published.year if month <= published.month and kind == "in_month" else published.year - 1
+        if kind == "last_named_month" and month < published.month:
+            year = published.year
+        return _safe(f"{year}-{month:02d}")
+    return None
+
+
+def mentions(sentence: str, published: date | None) -> list[Mention]:
+    """Every date mentioned in a sentence, resolved; overlapping spans keep the first
+    (most specific) pattern's reading. Dates after publication are left out."""
+    taken: list[Mention] = []
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(sentence):
+            if any(m.start() < t.end and t.start < m.end() for t in taken):
+                continue
+            when = _resolve(kind, m, published)
+            if when is None or (published is not None and when.start > published):
+                continue
+            taken.append(Mention(m.start(), m.end(), when))
+    return sorted(taken, key=lambda t: t.start)
+
+
+def dateline(text: str) -> date | None:
+    """The publication date a text's dateline states (in its first paragraphs)."""
+    for paragraph in paragraphs(text)[:4]:
+        stated, _ = split_dateline(paragraph)
+        if stated:
+            found = mentions(stated, None)
+            if found and found[0].when.precision == "day":
+                return found[0].when.start
+    return None

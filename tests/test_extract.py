@@ -1,0 +1,159 @@
+"""The news extractor on sentences written here, one per pattern, and properties over
+arbitrary text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cli import cli
+from eventstore.extract import extract
+from eventstore.extract.when import dateline, mentions
+
+PUBLISHED = date(2021, 4, 22)  # a Thursday
+
+
+def events(text, published=PUBLISHED):
+    return {(e.drug, e.type, e.date.to_json()) for e in extract(text, published).events}
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("on 17 December 2018", "2018-12-17"), ("on Dec. 17, 2018", "2018-12-17"), ("in March 2018", "2018-03"),
+    ("in the first half of 2020", "2020-H1"), ("in the third quarter of 2020", "2020-Q3"), ("in 2016", "2016"),
+    ("today", "2021-04-22"), ("on Monday", "2021-04-19"), ("yesterday", "2021-04-21"), ("last month", "2021-03"),
+    ("earlier this year", "2021"), ("last year", "2020"), ("in July", "2020-07"), ("in February", "2021-02"),
+    ("last December", "2020-12"), ("at the 2019 ASCO Annual Meeting", "2019"),
+])
+def test_dates_at_the_precision_they_support(phrase, expected):
+    [mention] = mentions(f"The agency acted {phrase}.", PUBLISHED)
+    assert mention.when.to_json() == expected
+
+
+def test_a_dateline_gives_the_publication_date():
+    assert dateline("Headline\n\nSHANGHAI, April 22, 2021 /PRNewswire/ -- Something happened.") == PUBLISHED
+    assert dateline("Headline\n\n09 April 2019 | News\n\nBody.") == date(2019, 4, 9)
+
+
+def test_today_and_the_dateline():
+    text = ("Examplimab wins approval\n\nBOSTON, April 22, 2021 -- Example Bio today announced that the U.S. Food "
+            "and Drug Administration (FDA) approved examplimab for plaque psoriasis.")
+    result = extract(text)
+    assert result.published == PUBLISHED
+    [approval] = result.events
+    assert (approval.drug, approval.type, approval.date.to_json(), approval.attributes["agency"]) == (
+        "examplimab", "approved", "2021-04-22", "FDA")
+
+
+def test_regulatory_milestones_and_their_attributes():
+    text = ("In March 2018, the NMPA accepted the New Drug Application for JS001. On 17 December 2018, "
+            "toripalimab was conditionally approved by the NMPA. The FDA granted examplimab Breakthrough Therapy "
+            "designation in June 2019.")
+    found = {(e.type, e.date.to_json()): e.attributes for e in extract(text).events}
+    assert found["filing_accepted", "2018-03"] == {"agency": "NMPA", "application": "NDA"}
+    assert found["approved", "2018-12-17"]["pathway"] == "conditional"
+    assert found["designation_granted", "2019-06"]["designation"] == "breakthrough"
+
+
+def test_accepted_with_priority_review_is_two_events():
+    found = events("The FDA accepted the BLA for examplimab and granted it Priority Review in May 2020.")
+    assert {("examplimab", "filing_accepted", "2020-05"), ("examplimab", "designation_granted", "2020-05")} <= found
+
+
+def test_forward_looking_statements_are_never_events():
+    text = ("Example Bio expects to submit a BLA for examplimab in the second half of 2021. The FDA has set a "
+            "PDUFA target action date of August 1, 2021. The company plans to start a Phase 3 trial next year.")
+    result = extract(text)
+    assert result.events == []
+    assert {e.type for e in result.expected} >= {"filing_submitted"}
+
+
+def test_a_sentence_without_the_drug_takes_it_from_the_paragraph():
+    found = events("Examplimab is an anti-IL-23 antibody. In May 2020 the application was granted Priority Review by "
+                   "the FDA.")
+    assert ("examplimab", "designation_granted", "2020-05") in found
+
+
+def test_names_of_one_drug_are_linked():
+    result = extract("The FDA approved Exampia® (examplimab) in May 2020. EXB-101, also known as examplimab, is in "
+                     "Phase 3 trials.", PUBLISHED)
+    assert {e.drug for e in result.events} == {"examplimab"}
+    assert set(result.events[0].names) >= {"Exampia", "examplimab", "EXB-101"}
+
+
+def test_a_deal_is_an_event_for_each_drug():
+    found = events("Today Example Bio entered into a license agreement with Partner Pharma covering EXB-101 and "
+                   "EXB-202.")
+    assert {("EXB-101", "collaboration_signed", "2021-04-22"), ("EXB-202", "collaboration_signed",
+                                                                "2021-04-22")} <= found
+
+
+def test_ongoing_trials_clinical_holds_and_results():
+    found = events("Examplimab is currently being evaluated in a Phase 3 trial in psoriasis. In January 2021 the "
+                   "FDA placed a clinical hold on the Phase 2 study of exampotinib. Topline results showed that "
+                   "examplimab met its primary endpoint in March 2021.")
+    assert ("examplimab", "phase_started", None) in found
+    assert ("exampotinib", "trial_halted", "2021-01") in found
+    assert ("examplimab", "results_reported", "2021-03") in found
+
+
+def test_safe_harbour_and_contacts_give_nothing():
+    text = ("Examplimab update\n\nExample Bio is a company.\n\nForward-Looking Statements\n\nThis press release "
+            "contains forward-looking statements. The FDA approved examplimab in 2020.\n\nContacts:\n\nJane Doe")
+    assert extract(text, PUBLISHED).events == []
+
+
+def test_the_same_milestone_mentioned_again_without_a_date_is_one_event():
+    found = events("The FDA approved examplimab in May 2020. Since the FDA approval, examplimab has been launched "
+                   "in the United States in June 2020.")
+    assert [f for f in found if f[1] == "approved"] == [("examplimab", "approved", "2020-05")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=600), st.dates(date(2000, 1, 1), date(2030, 12, 31)))
+def test_never_crashes_and_never_dates_an_event_after_publication(text, published):
+    result = extract(text, published)
+    for event in result.events:
+        assert not event.date.is_known or event.date.start <= published
+
+
+NEWS_WORDS = st.sampled_from(["approved", "FDA", "examplimab", "EXB-101", "Phase 3", "today", "on Friday", "in 2019",
+                              "last month", "accepted", "BLA", "(", ")", "®", ".", ",", "expects", "granted",
+                              "Breakthrough Therapy designation", "agreement", "acquired", "\n\n", "About "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(NEWS_WORDS, max_size=60).map(" ".join), st.dates(date(2000, 1, 1), date(2030, 12, 31)))
+def test_news_like_noise_never_dates_after_publication(text, published):
+    for event in extract(text, published).events:
+        assert not event.date.is_known or event.date.start <= published
+
+
+def test_extract_and_ingest_commands(tmp_path):
+    release = tmp_path / "release.txt"
+    release.write_text("Examplimab approved\n\nBOSTON, April 22, 2021 -- Example Bio today announced that the FDA "
+                       "approved examplimab. In March 2020 the FDA accepted the BLA for examplimab.\n")
+    runner = CliRunner()
+    jsonl = runner.invoke(cli, ["extract", str(release), "--format", "jsonl"])
+    assert jsonl.exit_code == 0 and '"type": "approved"' in jsonl.stdout and '"quote"' in jsonl.stdout
+    db = ["--db", str(tmp_path / "store.db")]
+    runner.invoke(cli, [*db, "init"])
+    dry = runner.invoke(cli, [*db, "ingest", str(release), "--dry-run"])
+    assert dry.exit_code == 0 and "2 new" in dry.stderr
+    assert runner.invoke(cli, [*db, "history", "--format", "json"]).stdout.strip() == "[]"
+    first = runner.invoke(cli, [*db, "ingest", str(release), "--yes"])
+    assert first.exit_code == 0 and "2 appended" in first.stderr
+    again = runner.invoke(cli, [*db, "ingest", str(release), "--yes"])
+    assert "0 new" in again.stderr and "2 already known" in again.stderr
+    timeline = runner.invoke(cli, [*db, "timeline", "examplimab", "--format", "json"]).stdout
+    assert str(release) in timeline and '"reported": "2021-04-22"' in timeline
+    refined = tmp_path / "later.txt"
+    refined.write_text("BOSTON, May 3, 2021 -- The FDA accepted the BLA for examplimab on March 12, 2020.\n")
+    result = runner.invoke(cli, [*db, "ingest", str(refined), "--yes"])
+    assert "1 refined" in result.stderr
+    dates = [e["date"] for e in __import__("json").loads(
+        runner.invoke(cli, [*db, "timeline", "examplimab", "--format", "json"]).stdout)]
+    assert "2020-03-12" in dates and "2020-03" not in dates
