@@ -7,10 +7,8 @@ import sys
 
 import click
 
-from eventstore import ingest as news
 from eventstore.dates import PartialDate, parse_cutoff_day
 from eventstore.errors import MilestonesError
-from eventstore.extract import extract as read_news
 
 from ..options import date_callback
 from ..output import progress, render
@@ -50,6 +48,7 @@ def extract(file, published, fmt):
       milestones extract release.txt
       pbpaste | milestones extract - --published 2021-04-22 --format jsonl
     """
+    from eventstore.extract import extract as read_news  # imported when used: start-up stays light
     result = read_news(_text(file), published)
     if fmt == "jsonl":
         for p in result.events:
@@ -80,6 +79,8 @@ def ingest(ctx, files, published, yes, dry_run):
       milestones ingest release.txt --dry-run
       milestones ingest news/*.txt --yes
     """
+    from eventstore import ingest as news
+    from eventstore.extract import extract as read_news
     store = obj(ctx).store()
     texts = [(name, _text(name)) for name in files]
     with progress(texts, "reading") as items:

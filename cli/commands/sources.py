@@ -9,8 +9,6 @@ from collections.abc import Callable
 import click
 
 from eventstore.errors import MilestonesError
-from eventstore.importers import ctgov, openfda
-from eventstore.importers.common import Record, land
 
 from ..output import progress
 from .store import _read_text, obj, refresh_projection
@@ -23,8 +21,9 @@ def _load(name: str) -> object:
         raise MilestonesError(f"{name}: not JSON ({error})") from None
 
 
-def _run_import(ctx, files: tuple[str, ...], prefix: str, split: Callable, read: Callable[[dict], Record]) -> None:
+def _run_import(ctx, files: tuple[str, ...], prefix: str, split: Callable, read: Callable) -> None:
     """Read and check every file first; then each file lands in one transaction."""
+    from eventstore.importers.common import land
     parsed = []
     for name in files:
         try:
@@ -58,6 +57,7 @@ def import_ctgov(ctx, files):
     Example:
       milestones import-ctgov NCT02210780.json
     """
+    from eventstore.importers import ctgov
     _run_import(ctx, files, "ctgov", ctgov.studies, ctgov.read_study)
 
 
@@ -74,6 +74,7 @@ def import_openfda(ctx, files):
     Example:
       milestones import-openfda NDA209637.json
     """
+    from eventstore.importers import openfda
     _run_import(ctx, files, "openfda", openfda.applications, openfda.read_application)
 
 

@@ -112,7 +112,9 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
     if "designation_granted" in names:
         found = [(t, m) for t, m in found if t not in ("approved",) or not re.search(r"designation", clause, re.I)]
     if "trial_halted" in names and "discontinued" in names:
-        found = [(t, m) for t, m in found if t != "trial_halted"]
+        drop = "discontinued" if re.search(r"\b(?:trials?|stud(?:y|ies))\b", clause, re.I) and not re.search(
+            r"\b(?:development|program|programme)\b", clause, re.I) else "trial_halted"
+        found = [(t, m) for t, m in found if t != drop]
     if "acquired" in names and "collaboration_signed" in names:
         found = [(t, m) for t, m in found if t != "acquired"]
     if "approved" in names and re.search(r"\b(?:since|after|following|before|upon|ahead of|pending|with)\s+(?:the |"

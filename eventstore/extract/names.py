@@ -83,16 +83,22 @@ def looks_like_inn(word: str) -> bool:
     if base.endswith(("glutide", "paratide")):
         return True
     return (len(base) >= 6 and base not in _NOT_INN and _STEM_END.search(base) is not None
-            and not base.endswith(("ase", "statement", "tide")))
+            and not base.endswith(("ase", "statement")))
 
 
 @dataclass
 class Drug:
     names: list[str] = field(default_factory=list)
 
+    biosimilar: bool = False  # a biosimilar is named by its code name: its INN is the originator's
+
     @property
     def name(self) -> str:
         """The name to report: the INN where the text gives one, else the first code name."""
+        if self.biosimilar:
+            codes = [n for n in self.names if CODE.fullmatch(n)]
+            if codes:
+                return codes[0]
         inns = [n for n in self.names if " " in n and not any(c.isdigit() for c in n)
                 or looks_like_inn(n.split()[0]) and not any(c.isdigit() for c in n)]
         codes = [n for n in self.names if CODE.fullmatch(n)]
@@ -165,7 +171,8 @@ def _candidates(sentence: str) -> list[tuple[int, str]]:
         after = re.match(r"\s+([a-z]{4,}(?:-[a-z0-9]{2,4})?)(?![\w-])", sentence[m.end():])
         second = after and (looks_like_inn(after[1]) or after[1].split("-")[0].endswith(_SECOND_WORDS))
         # Gene and cell therapies are named by two words: "onasemnogene abeparvovec".
-        if looks_like_inn(word) or second and word.lower().endswith(("gene", "cel", "mab", "tide")):
+        if looks_like_inn(word) or second and word.lower().endswith(("gene", "cel", "mab", "tide", "feron", "poetin",
+                                                                      "grastim", "ase")):
             if second:
                 word = f"{word} {after[1]}"
             found.append((m.start(), _DOSAGE.sub("", word)))
@@ -176,7 +183,8 @@ _PAIR = re.compile(r"([A-Za-z0-9][\w-]*(?:\s[a-z][\w-]+)?)\s?[®™]?\s*\((?:als
                    r"or |INN:? |generic name:? |brand name:? )?([A-Za-z0-9][\w-]*(?:\s[a-z][\w-]+)?)[®™]?"
                    r"(?:[;,][^)]*)?\)")
 _ALSO = re.compile(r"([A-Za-z0-9][\w-]*)[®™]?,?\s+(?:also known as|formerly known as|formerly|previously known as|"
-                   r"under the (?:brand )?name|marketed as|tested under the code|code-?named)\s+([A-Za-z0-9][\w-]*)")
+                   r"under the (?:brand )?name|marketed as|sold as|branded as|tested under the code|code-?named)\s+"
+                   r"([A-Za-z0-9][\w-]*)")
 
 
 def build_lexicon(sentences: list[str]) -> Lexicon:
@@ -185,6 +193,7 @@ def build_lexicon(sentences: list[str]) -> Lexicon:
     for sentence in sentences:
         for _, name in _candidates(sentence):
             lexicon.add(name)
+    biosimilars = any(re.search(r"\bbiosimilars?\b", s, re.IGNORECASE) for s in sentences)
     for sentence in sentences:
         for pattern in (_PAIR, _ALSO):
             for m in pattern.finditer(sentence):
@@ -193,6 +202,8 @@ def build_lexicon(sentences: list[str]) -> Lexicon:
                     continue
                 if all(lexicon.get(x) or _is_drug_form(x) for x in (a, b)):
                     lexicon.add(a, same_as=b)
+    for drug in lexicon.drugs:
+        drug.biosimilar = biosimilars
     return lexicon
 
 

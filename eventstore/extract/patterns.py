@@ -28,7 +28,8 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                   r"clinical trial application)\b"),
     ("trial_halted", r"\b(?:clinical hold|partial hold|placed (?:the trial |the study )?on hold|put on hold|"
                      r"paused|pausing|suspend(?:ed|s|ing)?|halt(?:ed|s|ing)?|terminat(?:ed|ing|ion of)|"
-                     r"stopp(?:ed|ing) (?:the |its |a )?(?:trial|study|enrol\w*|dosing))\b"),
+                     r"stopp(?:ed|ing) (?:the |its |a )?(?:trial|study|enrol\w*|dosing))\b|"
+                     r"\b(?:discontinu\w+|end(?:ed|ing)|stop(?:ped|ping)?)\b[^.;]{0,40}\b(?:trials?|stud(?:y|ies))\b"),
     ("designation_granted", r"\b(?:breakthrough therapy|breakthrough device|priority review|orphan(?: drug)?|"
                             r"fast track|PRIME|priority medicines|RMAT|regenerative medicine advanced therapy|"
                             r"rare pediatric disease)\b[^.;]{0,40}\b(?:designation|status|granted|eligibility|"
@@ -42,7 +43,9 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
     ("filing_accepted", rf"\b(?:accept(?:ed|s|ance of)?|validat(?:ed|es|ion of)|acknowledged)\b[^.;]{{0,80}}"
                         rf"\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,80}}\b(?:was|were|has been|had been|"
                         rf"been)\s+(?:accepted|validated)|\baccepted for (?:review|filing|priority review)"),
-    ("filing_submitted", rf"\b(?:submi(?:t|tted|ssion of|ts)|file|filed|files|resubmitted|re-submitted|sought)\b"
+    ("filing_submitted", rf"\b(?:fil(?:ed|es|e|ing) for|applied for|sought|seeking|submitted for)\s+(?:\w+\s+)?"
+                         rf"(?:approval|authori[sz]ation|marketing)\b|"
+                         rf"\b(?:submi(?:t|tted|ssion of|ts)|file|filed|files|resubmitted|re-submitted|sought)\b"
                          rf"[^.;]{{0,80}}\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,40}}\b(?:was|were|has been)"
                          rf"\s+(?:submitted|filed)"),
     ("approved", r"(?<!first )(?<!few )(?<!no )\b(?:approv(?:ed|al|es)(?! (?:treatments?|therap(?:y|ies)|drugs?|"

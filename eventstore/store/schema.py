@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (DDL, BigInteger, Column, Index, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, event)
+from sqlalchemy import DDL, BigInteger, Column, Integer, MetaData, String, Table, Text, UniqueConstraint, event
 
 SCHEMA_VERSION = "1"
 
@@ -30,13 +29,16 @@ events = Table(
     Column("hash", String(64), nullable=False),
     UniqueConstraint("stream_key", "version", name="milestone_events_stream_version"),
 )
-# Partial indexes: most rows have no key, retract nothing and are no alias, and an
-# index entry per row would cost every append.
-for name, column, condition in (
-        ("milestone_events_idempotency_key", events.c.idempotency_key, events.c.idempotency_key.is_not(None)),
-        ("milestone_events_retracts", events.c.retracts, events.c.retracts.is_not(None)),
-        ("milestone_events_aliases", events.c.type, events.c.type == "alias")):
-    Index(name, column, unique=name.endswith("key"), sqlite_where=condition, postgresql_where=condition)
+# Partial indexes, in SQL both databases read (declaring them per dialect would load the
+# PostgreSQL dialect at every start): most rows have no key, retract nothing and are no
+# alias, and an index entry per row would cost every append.
+for statement in (
+    "CREATE UNIQUE INDEX milestone_events_idempotency_key ON milestone_events (idempotency_key) "
+    "WHERE idempotency_key IS NOT NULL",
+    "CREATE INDEX milestone_events_retracts ON milestone_events (retracts) WHERE retracts IS NOT NULL",
+    "CREATE INDEX milestone_events_aliases ON milestone_events (type) WHERE type = 'alias'",
+):
+    event.listen(events, "after_create", DDL(statement))
 
 meta = Table(
     "milestone_meta", metadata,
