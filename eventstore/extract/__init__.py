@@ -159,7 +159,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
             found = _types(clause)
             if not found:
                 continue
-            forward = bool(FORWARD.search(clause))
+            markers = [m.start() for m in FORWARD.finditer(clause)]
             if NOT_A_DECISION.search(clause):
                 found = [(t, m) for t, m in found if t != "approved"]
             clause_named = [d for _, d, _ in lexicon.find(clause) if id(d) not in not_subjects]
@@ -180,6 +180,8 @@ def extract(text: str, published: date | None = None) -> Extraction:
                         continue
                     proposed = Proposed(drug.name, type_, when, _attributes(type_, clause, sentence.text),
                                         sentence.text, list(drug.names))
+                    # A forward-looking word governs what follows it (and "approval is expected")
+                    forward = any(at < trigger.end() + 25 for at in markers)
                     (expected if forward else events).append(proposed)
     return Extraction(published, _merge(events), _merge(expected))
 
@@ -190,22 +192,23 @@ def _is_news_of_the_day(sentence: Sentence, first_body: int | None) -> bool:
         sentence.paragraph == first_body and bool(re.search(r"\b(?:has|have) (?:been )?\w+ed\b", sentence.text)))
 
 
+def _same_kind(a: Proposed, b: Proposed) -> bool:
+    """Same drug and type, and no key attribute that tells them apart."""
+    return a.drug.casefold() == b.drug.casefold() and a.type == b.type and all(
+        None in (a.attributes.get(k), b.attributes.get(k)) or a.attributes[k] == b.attributes[k]
+        for k in ("agency", "designation", "phase"))
+
+
 def _merge(proposed: list[Proposed]) -> list[Proposed]:
     """One event per drug, type and date (an agency told in one mention and not in
     another is the same event); an undated mention of a milestone that is also stated
     with a date is the same milestone."""
     kept: list[Proposed] = []
     for p in proposed:
-        same = next((k for k in kept if k.drug.casefold() == p.drug.casefold() and k.type == p.type
-                     and k.date == p.date and None in (k.attributes.get("agency"), p.attributes.get("agency"))
-                     or k.drug.casefold() == p.drug.casefold() and k.type == p.type and k.date == p.date
-                     and k.attributes.get("agency") == p.attributes.get("agency")), None)
+        same = next((k for k in kept if k.date == p.date and _same_kind(k, p)), None)
         if same is None:
             kept.append(p)
         else:
             same.attributes = {**p.attributes, **same.attributes}
     dated = [k for k in kept if k.date.is_known]
-    return [k for k in kept if k.date.is_known or not any(
-        d.drug.casefold() == k.drug.casefold() and d.type == k.type
-        and (k.attributes.get("agency") is None or d.attributes.get("agency") == k.attributes.get("agency"))
-        for d in dated)]
+    return [k for k in kept if k.date.is_known or not any(_same_kind(d, k) for d in dated)]

@@ -29,19 +29,23 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
     ("trial_halted", r"\b(?:clinical hold|partial hold|placed (?:the trial |the study )?on hold|put on hold|"
                      r"paused|pausing|suspend(?:ed|s|ing)?|halt(?:ed|s|ing)?|terminat(?:ed|ing|ion of)|"
                      r"stopp(?:ed|ing) (?:the |its |a )?(?:trial|study|enrol\w*|dosing))\b|"
-                     r"\b(?:discontinu\w+|end(?:ed|ing)|stop(?:ped|ping)?)\b[^.;]{0,40}\b(?:trials?|stud(?:y|ies))\b"),
+                     r"\b(?:discontinu\w+|end(?:ed|ing)|stop(?:ped|ping)?)\b[^.;]{0,40}\b(?:trials?|stud(?:y|ies))\b|"
+                     r"\b(?:stopped|halted|terminated|discontinued|ended)\b[^.;]{0,60}\b(?:futility|for lack of "
+                     r"efficacy|early)\b|\b(?:impos(?:ed|es|ing)|plac(?:ed|es|ing))\b[^.;]{0,30}\bhold\b|"
+                     r"\b(?:full|partial) hold\b"),
     ("designation_granted", r"\b(?:breakthrough therapy|breakthrough device|priority review|orphan(?: drug)?|"
                             r"fast track|PRIME|priority medicines|RMAT|regenerative medicine advanced therapy|"
                             r"rare pediatric disease)\b[^.;]{0,40}\b(?:designation|status|granted|eligibility|"
-                            r"voucher)\b|\b(?:granted|received|awarded|obtained)\b[^.;]{0,60}\b(?:breakthrough|"
-                            r"priority review|orphan|fast track|PRIME|RMAT|rare pediatric)|"
-                            r"\bwith priority review\b|\bunder priority review\b"),
+                            r"voucher)\b|\b(?:grant(?:ed|ing|s)?|receiv(?:ed|es|ing)|award(?:ed|s|ing)?|obtain(?:ed|s)|"
+                            r"picked up|won|secured|admitted to)\b[^.;]{0,60}\b(?:breakthrough|priority review|orphan|"
+                            r"fast track|PRIME|RMAT|regenerative medicine|rare pediatric)|"
+                            r"\b(?:with|under|for) priority review\b"),
     ("rejected", r"\b(?:complete response letter|CRL|refus(?:ed|al) to (?:approve|file)|refused|rejected|rejection|"
                  r"negative opinion|declined to approve|not approvable)\b"),
     ("withdrawn", r"\b(?:withdr[ae]w|withdrawn|withdrawal of)\b[^.;]{0,60}\b(?:application|MAA|NDA|BLA|"
                   r"marketing|market|product|authori[sz]ation|filing)"),
     ("filing_accepted", rf"\b(?:accept(?:ed|s|ance of)?|validat(?:ed|es|ion of)|acknowledged)\b[^.;]{{0,80}}"
-                        rf"\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,80}}\b(?:was|were|has been|had been|"
+                        rf"\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,140}}\b(?:was|were|has been|had been|"
                         rf"been)\s+(?:accepted|validated)|\baccepted for (?:review|filing|priority review)"),
     ("filing_submitted", rf"\b(?:fil(?:ed|es|e|ing) for|applied for|sought|seeking|submitted for)\s+(?:\w+\s+)?"
                          rf"(?:approval|authori[sz]ation|marketing)\b|"
@@ -65,14 +69,17 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                              r"deal|co-development)|\b(?:exclusive|global|strategic)\s+(?:license|licensing|"
                              r"collaboration|partnership)\b|\bin-licen[sc]ed?\b|\blicensed (?:the )?(?:global |"
                              r"exclusive )?rights\b|\bobtained (?:global |exclusive )?licen[cs]es?\b|"
-                             r"\bgains? (?:an )?(?:exclusive )?licen[cs]e\b"),
+                             r"\bgains? (?:an )?(?:exclusive )?licen[cs]e\b|"
+                             r"\b(?:in-|out-)?licen[sc]ed\b[^.;]{0,60}\b(?:rights|from|to)\b|"
+                             r"\bunder (?:a|an|the) (?:\w+ ){0,2}(?:license|licence|collaboration|agreement)\b[^.;]{0,40}"
+                             r"\b(?:obtained|signed|struck|entered|from)\b"),
     ("phase_completed", r"\bcomplet(?:ed|ion of)\b[^.;]{0,60}\bphase\s*(?:[1-4]|I{1,3}V?)\w*\b[^.;]{0,40}"
                         r"(?:trial|study|studies)|\bphase\s*(?:[1-4]|I{1,3})\w*[^.;]{0,40}(?:trial|study)[^.;]{0,20}"
                         r"\b(?:was|has been|is)\s+completed"),
     ("phase_started", r"\bfirst (?:patient|participant|subject|person|volunteer|cohort)s?\b[^.;]{0,40}"
                       r"\b(?:dosed|enrolled|treated|randomi[sz]ed|vaccinated|received)|\b(?:initiat(?:ed|es|ion of)|"
                       r"began|begun|started|commenced|launched|kicked off|dosed the first)\b[^.;]{0,60}\bphase\b|"
-                      r"\bphase\b[^.;]{0,60}\b(?:initiat(?:ed|ion)|began|begun|started|commenced|is ongoing|"
+                      r"\bphase\b[^.;]{0,80}\b(?:initiat(?:ed|ion)|began|begun|started|commenced|is ongoing|"
                       r"ongoing|underway|is enrolling|enrolling|recruiting)|\b(?:is|are|currently|being)\s+"
                       r"(?:currently\s+)?(?:in|being (?:evaluated|studied|tested|investigated|developed) in|"
                       r"undergoing)\s+(?:an? |the |two |three |several |multiple |global |pivotal |ongoing )*"
