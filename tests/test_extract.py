@@ -157,3 +157,9 @@ def test_extract_and_ingest_commands(tmp_path):
     dates = [e["date"] for e in __import__("json").loads(
         runner.invoke(cli, [*db, "timeline", "examplimab", "--format", "json"]).stdout)]
     assert "2020-03-12" in dates and "2020-03" not in dates
+
+
+def test_the_same_month_takes_the_date_told_before():
+    found = events("The FDA accepted the NDA for examplimab in November 2019. In the same month, the FDA granted "
+                   "examplimab Orphan Drug designation.")
+    assert ("examplimab", "designation_granted", "2019-11") in found

@@ -57,11 +57,21 @@ def _clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE.split(text) if c and c.strip()]
 
 
+_SAME = re.compile(r"\b(?:the|that) same (day|month|year)\b|\bthat (month|year)\b", re.IGNORECASE)
+
+
 def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Mention],
-              sentence: Sentence, published: date | None) -> PartialDate:
-    """The date nearest the trigger within the clause; else none (an unknown date)."""
+              earlier: PartialDate | None) -> PartialDate:
+    """The date nearest the trigger within the clause; "the same month" takes the date
+    told last before; else none (an unknown date)."""
     inside = [d for d in dates if clause_start <= d.start < clause_start + len(clause)]
     if not inside:
+        same = _SAME.search(clause)
+        if same and earlier is not None and earlier.is_known:
+            unit = (same[1] or same[2]).lower()
+            start = earlier.start
+            text = {"day": str(earlier), "month": f"{start:%Y-%m}", "year": f"{start:%Y}"}[unit]
+            return PartialDate.parse(text) if unit != "day" or earlier.precision == "day" else earlier
         return PartialDate.unknown()
     position = clause_start + trigger.start()
     return min(inside, key=lambda d: abs(d.start - position)).when
@@ -137,6 +147,8 @@ def extract(text: str, published: date | None = None) -> Extraction:
     about_drug: dict[str, Drug] = {}
     events: list[Proposed] = []
     expected: list[Proposed] = []
+    last_told: PartialDate | None = None  # the last date told in the paragraph, for "the same month"
+    last_paragraph = -1
     for sentence in parts:
         named = [d for _, d, _ in lexicon.find(sentence.text) if id(d) not in not_subjects]
         named = list({id(d): d for d in named}.values())
@@ -152,6 +164,8 @@ def extract(text: str, published: date | None = None) -> Extraction:
         if named:
             paragraph_drug.setdefault(sentence.paragraph, named[0])
         dates = mentions(sentence.text, published)
+        if sentence.paragraph != last_paragraph:
+            last_told, last_paragraph = None, sentence.paragraph
         offset = 0
         for clause in _clauses(sentence.text):
             start = sentence.text.find(clause, offset)
@@ -169,7 +183,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     subjects = named or ([context] if context else [])
                 else:
                     subjects = (clause_named or named or [context])[:1] if (clause_named or named or context) else []
-                when = _date_for(start, clause, trigger, dates, sentence, published)
+                when = _date_for(start, clause, trigger, dates, last_told)
                 if not when.is_known and published is not None and _is_news_of_the_day(sentence, first_body):
                     when = PartialDate.of_day(published)
                 if type_ == "approved" and not when.is_known and not _attributes(type_, clause, sentence.text).get(
@@ -183,6 +197,8 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     # A forward-looking word governs what follows it (and "approval is expected")
                     forward = any(at < trigger.end() + 25 for at in markers)
                     (expected if forward else events).append(proposed)
+        if dates:
+            last_told = dates[-1].when
     return Extraction(published, _merge(events), _merge(expected))
 
 

@@ -97,12 +97,18 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                          r"did not meet|failed|missed|suggest(?:ed|s)?)|\b(?:met|did not meet|missed|achieved)\b"
                          r"[^.;]{0,20}\b(?:its |the |both |all )?(?:co-)?primary (?:and key secondary )?end ?points?\b|"
                          r"\breported (?:positive |negative |topline |top-line |interim |final )?(?:results|data)\b|"
-                         r"\bshowed \d+(?:\.\d+)?% efficacy\b|"
+                         r"\bshow(?:s|ed)? \d+(?:\.\d+)?% efficacy\b|"
+                         r"\b(?:efficacy was established|included data|data from|results from)\b[^.;]{0,100}"
+                         r"\bphase\s*\S+|\bfail(?:ed|s)?\b[^.;]{0,40}\b(?:phase|primary endpoint|to beat placebo)\b|"
+                         r"\b(?:reduced|improved|produced|achieved|showed|demonstrated)\b[^.;]{0,100}"
+                         r"\b(?:primary endpoint|over placebo|versus placebo|statistically significant)\b|"
+                         r"\bphase\s*\S+\s+(?:\S+\s+){0,12}?(?:study|trial)\b[^.;]{0,80}\b(?:showed|demonstrated|"
+                         r"produced|achieved)\b|"
                          r"\b(?:reports?|announce[sd]?|present(?:s|ed)?|unveil\w*|publish(?:ed|es))\s+(?:\w+\s+){0,3}"
                          r"(?:results|data|findings)\b|\bphase\s*\S+[^.;]{0,80}\bin which\b[^.;]{0,120}\b(?:showed|"
                          r"demonstrated|met|prolonged|improved|reduced|produced|achieved|was non-?inferior|failed|"
                          r"extended|lowered|increased|decreased|did not)|\b(?:based|rests?|rested|relied) on\b"
-                         r"[^.;]{0,80}\bphase\s*\S+[^.;]{0,40}(?:trial|study|studies|program)|\b(?:met|meets|did not "
+                         r"[^.;]{0,100}\bphase\s*\S+[^.;]{0,40}(?:trial|study|studies|program)|\b(?:met|meets|did not "
                          r"meet|missed|achieved)\s+(?:its |the |both |all |their )?(?:co-)?primary"),
 )]
 
