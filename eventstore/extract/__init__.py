@@ -22,6 +22,7 @@ from .when import Mention, dateline, mentions
 _CLAUSE = re.compile(r";\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+(?:and|but)\s+(?=(?:the\s+)?(?:company|"
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will)))")
 _DEAL_TYPES = {"collaboration_signed", "acquired"}
+MENTION = dict(TRIGGERS)["phase_mentioned"]
 _REGULATORY = {"approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "designation_granted",
                "ind_cleared", "ind_filed"}
 _TRIAL = {"phase_started", "phase_completed", "results_reported", "trial_halted", "discontinued"}
@@ -132,6 +133,8 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
         found = [(t, m) for t, m in found if t != "approved"]  # an approval referred to, not announced
     if {"phase_started", "phase_completed"} <= names:
         found = [(t, m) for t, m in found if t != "phase_started"]
+    if "phase_mentioned" in names and names & {"phase_started", "phase_completed", "trial_halted"}:
+        found = [(t, m) for t, m in found if t != "phase_mentioned"]
     return found
 
 
@@ -183,8 +186,12 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     subjects = named or ([context] if context else [])
                 else:
                     subjects = (clause_named or named or [context])[:1] if (clause_named or named or context) else []
-                when = _date_for(start, clause, trigger, dates, last_told)
-                if not when.is_known and published is not None and _is_news_of_the_day(sentence, first_body):
+                if type_ == "phase_mentioned":
+                    type_, when = "phase_started", PartialDate.unknown()
+                else:
+                    when = _date_for(start, clause, trigger, dates, last_told)
+                if not when.is_known and published is not None and _is_news_of_the_day(sentence, first_body) \
+                        and trigger.re is not MENTION:
                     when = PartialDate.of_day(published)
                 if type_ == "approved" and not when.is_known and not _attributes(type_, clause, sentence.text).get(
                         "agency") and re.match(r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I):

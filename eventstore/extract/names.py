@@ -54,7 +54,7 @@ _SECOND_WORDS = ("vec", "gene", "cel", "leucel", "vedotin", "dotin", "tecan", "e
                  "alfa", "beta", "tirumotecan", "soravtansine", "tesirine", "autogene")
 _DOSAGE = re.compile(r"\s+(?:injection|for injection|tablets?|capsules?|oral solution|infusion|subcutaneous|"
                      r"intravenous|concentrate)$", re.IGNORECASE)
-CODE = re.compile(r"(?<![\w-])((?:[A-Z][A-Za-z]{0,6}|m[A-Z]{2,4})-?\d{3,6}[A-Za-z]?\d?(?:-\d+)?|"
+CODE = re.compile(r"(?<![\w-])((?:[A-Z][A-Za-z]{0,6}|m[A-Z]{2,4})-?\d{3,8}[A-Za-z]?\d?(?:-\d+)?|"
                   r"[A-Z]{2,6}-[A-Z]?\d{2,4}[A-Za-z]?)(?![\w-])")
 _NOT_CODE = re.compile(r"^(?:NCT|ISRCTN|EudraCT|ISO|COVID|SARS|CD|IL|PD|HER|EGFR|FGFR|BRCA|KRAS|NRAS|BRAF|ALK|"
                        r"JAK|CDK|HLA|TNF|VEGF|IFN|GLP|SGLT|DPP|MERS|H\d|N\d|ICD|SMN|HIV|HBV|HCV|US|USD|EUR|RMB|"

@@ -91,6 +91,10 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                       r"explored) in\b[^.;]{0,30}\bphase|\b(?:evaluating|testing|studying|investigating)\b[^.;]{0,60}"
                       r"\bin (?:an? |the |its )[^.;]{0,30}\bphase|\bincluding (?:an? |the )(?:\w+ )?phase\s*\S+ "
                       r"(?:\S+ )?(?:study|trial)"),
+    # A trial of a phase named at all: the drug reached that phase (SCHEMA.md's "is in Phase X"),
+    # on a date the mention does not give.
+    ("phase_mentioned", r"\bphase\s*(?:[1-4]|I{1,3}V?|IV)[ab]?(?:\s*/\s*(?:[1-4]|I{1,3})[ab]?)?\s+(?:[\w-]+\s+){0,4}"
+                        r"(?:trials?|stud(?:y|ies)|program(?:me)?|development)\b"),
     ("results_reported", r"\b(?:results?|data|findings|readout|topline|top-line|interim analysis|efficacy|"
                          r"analysis)\b[^.;]{0,80}\b(?:show(?:ed|s|n|ing)?|demonstrat(?:ed|es|ing)|met|achiev(?:ed|es)|"
                          r"reported|announced|presented|published|reveal(?:ed|s)|indicat(?:ed|es)|confirm(?:ed|s)|"
