@@ -15,7 +15,7 @@ from typing import Any
 
 from ..dates import PartialDate
 from .names import Drug, Lexicon, build_lexicon, comparators
-from .patterns import FORWARD, NOT_A_DECISION, TRIGGERS, agency_of, application_of, designation_of, pathway_of, phase_of
+from .patterns import FORWARD, NOT_A_DECISION, TRIGGER_WORDS, TRIGGERS, agency_of, application_of, designation_of, pathway_of, phase_of
 from .text import Sentence, sentences
 from .when import Mention, dateline, mentions
 
@@ -109,7 +109,10 @@ def _attributes(type_: str, clause: str, sentence: str) -> dict[str, Any]:
 
 def _types(clause: str) -> list[tuple[str, re.Match]]:
     found = []
+    lowered = clause.lower()
     for type_, pattern in TRIGGERS:
+        if not any(word in lowered for word in TRIGGER_WORDS[type_]):
+            continue
         m = pattern.search(clause)
         if m:
             found.append((type_, m))

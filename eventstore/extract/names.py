@@ -52,6 +52,8 @@ _NOT_INN = {"gene", "vaccine", "medicine", "routine", "online", "someone", "ever
 # Second words of two-word INNs: conjugates, gene and cell therapies, pegylated forms.
 _SECOND_WORDS = ("vec", "gene", "cel", "leucel", "vedotin", "dotin", "tecan", "emtansine", "ozogamicin", "pegol",
                  "alfa", "beta", "tirumotecan", "soravtansine", "tesirine", "autogene")
+_FIRST_WORDS = ("gene", "cel", "mab", "tide", "feron", "poetin", "grastim", "ase")
+_NEXT_WORD = re.compile(r"\s+([a-z]{4,}(?:-[a-z0-9]{2,4})?)(?![\w-])")
 _DOSAGE = re.compile(r"\s+(?:injection|for injection|tablets?|capsules?|oral solution|infusion|subcutaneous|"
                      r"intravenous|concentrate)$", re.IGNORECASE)
 CODE = re.compile(r"(?<![\w-])((?:[A-Z][A-Za-z]{0,6}|m[A-Z]{2,4})-?\d{3,8}[A-Za-z]?\d?(?:-\d+)?|"
@@ -168,11 +170,13 @@ def _candidates(sentence: str) -> list[tuple[int, str]]:
             found.append((m.start(), word))
     for m in INN_WORD.finditer(sentence):
         word = m[1]
-        after = re.match(r"\s+([a-z]{4,}(?:-[a-z0-9]{2,4})?)(?![\w-])", sentence[m.end():])
+        inn = looks_like_inn(word)
+        # Biologics are often named by two words: "onasemnogene abeparvovec", "peginterferon alfa-2b".
+        if not inn and not word.lower().endswith(_FIRST_WORDS):
+            continue
+        after = _NEXT_WORD.match(sentence, m.end())
         second = after and (looks_like_inn(after[1]) or after[1].split("-")[0].endswith(_SECOND_WORDS))
-        # Gene and cell therapies are named by two words: "onasemnogene abeparvovec".
-        if looks_like_inn(word) or second and word.lower().endswith(("gene", "cel", "mab", "tide", "feron", "poetin",
-                                                                      "grastim", "ase")):
+        if inn or second:
             if second:
                 word = f"{word} {after[1]}"
             found.append((m.start(), _DOSAGE.sub("", word)))

@@ -116,6 +116,32 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                          r"meet|missed|achieved)\s+(?:its |the |both |all |their )?(?:co-)?primary"),
 )]
 
+# Words without which a trigger cannot match: a cheap test before the regular expression.
+TRIGGER_WORDS = {
+    "ind_cleared": ("ind", "investigational", "clinical trial application", "cta", "hold", "implied"),
+    "ind_filed": ("ind", "investigational", "clinical trial application"),
+    "trial_halted": ("hold", "paus", "suspend", "halt", "terminat", "stop", "discontinu", "end", "futility"),
+    "designation_granted": ("breakthrough", "priority", "orphan", "fast track", "prime", "rmat", "regenerative",
+                            "pediatric"),
+    "rejected": ("complete response", "crl", "refus", "reject", "negative opinion", "declined", "approvable"),
+    "withdrawn": ("withdr",),
+    "filing_accepted": ("accept", "validat", "acknowledged"),
+    "filing_submitted": ("submi", "file", "filing", "sought", "seeking", "applied"),
+    "approved": ("approv", "authori", "green light", "cleared", "licens", "licenc", "registered"),
+    "launched": ("launch", "available"),
+    "discontinued": ("discontinu", "cease", "stop", "end", "abandon", "depriorit", "no longer"),
+    "acquired": ("acqui", "buy", "bought", "purchas", "takeover", "merger"),
+    "collaboration_signed": ("agreement", "collaborat", "partnership", "alliance", "licens", "licenc", "deal",
+                             "co-development"),
+    "phase_completed": ("complet",),
+    "phase_started": ("phase", "first patient", "first participant", "first subject", "first person",
+                      "first volunteer", "first cohort"),
+    "phase_mentioned": ("phase",),
+    "results_reported": ("result", "data", "finding", "readout", "topline", "top-line", "interim", "efficacy",
+                         "analysis", "endpoint", "end point", "fail", "showed", "demonstrat", "reduced", "improved",
+                         "produced", "achieved", "phase", "met ", "missed", "non-inferior", "noninferior"),
+}
+
 AGENCIES = [(a, re.compile(p, re.IGNORECASE)) for a, p in (
     ("EC", r"\bEuropean Commission\b|\bEC\b"),
     ("EMA", r"\bEuropean Medicines Agency\b|\bEMA\b|\bCHMP\b"),

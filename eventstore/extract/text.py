@@ -9,6 +9,7 @@ from dataclasses import dataclass
 _ABBREVIATIONS = ("Inc", "Ltd", "Co", "Corp", "Dr", "Mr", "Ms", "No", "vs", "St", "Jan", "Feb", "Mar", "Apr", "Jun",
                   "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "U.S", "e.g", "i.e", "approx", "Ph.D", "M.D",
                   "Nasdaq", "NYSE", "Fig", "al")
+_ENDS_WITH_ABBREVIATION = re.compile(r"\b(?:%s)\.$|\b[A-Z]\.$" % "|".join(map(re.escape, _ABBREVIATIONS)))
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 _SAFE_HARBOUR = re.compile(r"forward[- ]looking statements?|safe harbou?r|cautionary (?:note|statement)|"
                            r"this press release contains|undue reliance", re.IGNORECASE)
@@ -51,8 +52,7 @@ def split_sentences(paragraph: str) -> list[str]:
     pieces = _SENTENCE_END.split(paragraph)
     out: list[str] = []
     for piece in pieces:
-        if out and (re.search(r"\b(?:%s)\.$" % "|".join(map(re.escape, _ABBREVIATIONS)), out[-1])
-                    or re.search(r"\b[A-Z]\.$", out[-1])):
+        if out and _ENDS_WITH_ABBREVIATION.search(out[-1]):
             out[-1] += " " + piece
         else:
             out.append(piece)
