@@ -15,6 +15,7 @@ ratio to the comparison it is judged against, all measured in this one run.
 4. full rebuild of the projection on the large store: events/s and peak RSS.
 5. `milestones timeline` and `status --as-of` wall time against the import floor of our
    dependencies.
+6. `verify` over the large store: events per second.
 """
 
 from __future__ import annotations
@@ -306,6 +307,14 @@ def bench_cli(large: Path, runs: int = 15) -> None:
               f"the floor (target <= 1.3)")
 
 
+def bench_verify(large: Path, large_size: int) -> None:
+    store = eventstore.open_store(f"sqlite:///{large}")
+    seconds = timed(lambda: store.verify())
+    store.close()
+    print(f"\n6. verify the hash chain of {large_size:,} events: {seconds:.1f}s = {rate(large_size, seconds).strip()} "
+          f"(aim >= 100,000)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", help="PostgreSQL URL for the PostgreSQL half of benchmark 1")
@@ -326,6 +335,7 @@ def main() -> None:
     bench_reads(store_100k, large, args.large, args.large_drugs)
     bench_rebuild(large, args.large)
     bench_cli(large)
+    bench_verify(large, args.large)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,10 @@ from datetime import date
 from .aliases import name_key
 from .dates import PartialDate
 from .errors import UnknownDrug
-from .events import NewEvent, RecordedEvent
+from .events import RETRACTION, NewEvent, RecordedEvent
 from .extract import Proposed
 from .status import occurred_bounds, visible
-from .store.sql import SQLStore
+from .store.sql import PendingFact, SQLStore
 
 KEY_ATTRIBUTES = ("agency", "phase", "designation", "application")
 
@@ -77,21 +77,28 @@ def _known(store: SQLStore, name: str) -> bool:
 
 def apply(store: SQLStore, decisions: list[Decision], source: str, text: str,
           reported: PartialDate) -> tuple[int, int]:
-    """Append the new events and the refinements; returns (appended, refined)."""
+    """Append a text's new events and refinements in one transaction; returns
+    (appended, refined). Keys from the text's content make a second run a no-op."""
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    new, refined = [], 0
+    facts: list[PendingFact] = []
+    refining: set[str] = set()
     for d in decisions:
         p = d.proposed
-        event = NewEvent(d.drug, p.type, p.date, p.attributes, source=source, quote=p.quote[:2000],
-                         reported=reported if reported.is_known else None,
-                         idempotency_key=f"news:{digest}:{p.type}:{name_key(d.drug)}:{p.date.to_json()}")
-        if d.action == "new":
-            new.append(event)
-        elif d.action == "refines":
-            attributes = {**d.known.attributes, **p.attributes}
-            store.correct(d.known.id, f"refined by {source}",
-                          NewEvent(d.known.stream, p.type, p.date, attributes, source=source, quote=p.quote[:2000],
-                                   reported=event.reported))
-            refined += 1
-    appended = sum(r.created for r in store.append(new)) if new else 0
-    return appended, refined
+        key = f"news:{digest}:{p.type}:{name_key(d.drug)}:{p.date.to_json()}"
+        if d.action == "known" or (d.action == "refines" and d.known.id in refining):
+            continue
+        attributes = {**d.known.attributes, **p.attributes} if d.action == "refines" else p.attributes
+        event = NewEvent(d.known.stream if d.action == "refines" else d.drug, p.type, p.date, attributes,
+                         source=source, quote=p.quote[:2000], reported=reported if reported.is_known else None,
+                         idempotency_key=key)
+        event.check_not_future()
+        if d.action == "refines":
+            refining.add(d.known.id)
+            facts.append(PendingFact(stream="", type=RETRACTION, retracts=d.known.id,
+                                     data={"reason": f"refined by {source}"}))
+            facts.append(PendingFact.of(event, event.drug, corrects=d.known.id))
+        else:
+            facts.append(PendingFact.of(event, event.drug))
+    created = store.import_facts(facts) if facts else []
+    stored = [c for f, c in zip(facts, created) if f.type != RETRACTION]
+    return sum(stored) - len(refining), len(refining)

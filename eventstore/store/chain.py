@@ -18,19 +18,18 @@ def encode_data(data: dict[str, Any]) -> str:
     return _CANONICAL.encode(data)
 
 
-def _field(value: str | int | None) -> str:
+def _field(value: str | None) -> str:
     # Length-prefixed, so no two different rows encode alike; None differs from "".
-    if value is None:
-        return "~"
-    text = str(value)
-    return f"{len(text)}:{text}"
+    return "~" if value is None else f"{len(value)}:{value}"
 
 
 def row_hash(previous: str, position: int, event_id: str, stream: str, version: int, type_: str,
              occurred: str | None, reported: str | None, recorded: str, data: str,
              retracts: str | None, idempotency_key: str | None) -> str:
     """sha256 over the previous hash and the row's stored columns, in a fixed order
-    (numbers and the fixed-width time need no length prefix)."""
-    content = (f"{position}|{version}|{recorded}|{_field(event_id)}|{_field(stream)}|{_field(type_)}|"
-               f"{_field(occurred)}|{_field(reported)}|{_field(data)}|{_field(retracts)}|{_field(idempotency_key)}")
+    (numbers and the fixed-width time need no length prefix). Written out, not looped:
+    verify hashes every row of the log."""
+    content = (f"{position}|{version}|{recorded}|{len(event_id)}:{event_id}|{len(stream)}:{stream}|"
+               f"{len(type_)}:{type_}|{_field(occurred)}|{_field(reported)}|{len(data)}:{data}|{_field(retracts)}|"
+               f"{_field(idempotency_key)}")
     return hashlib.sha256((previous + content).encode("utf-8", "surrogatepass")).hexdigest()

@@ -532,7 +532,7 @@ class SQLStore(EventStore):
                "ORDER BY position LIMIT {}")
         after = 0
         while True:
-            rows = self._run(lambda conn: conn.exec_driver_sql(sql.format(int(after), 20000)).all())
+            rows = self._run(lambda conn: _fetch_all(conn, sql.format(int(after), 20000)))
             for (position, id_, stream, stream_key, version, type_, occurred, start, end, reported, recorded, data,
                  retracts, key, stored_hash) in rows:
                 report.events += 1
@@ -570,6 +570,15 @@ class SQLStore(EventStore):
         sql = ("SELECT r.position FROM milestone_events r LEFT JOIN milestone_events t ON t.id = r.retracts "
                "WHERE r.retracts IS NOT NULL AND (t.id IS NULL OR t.position > r.position OR t.stream_key <> r.stream_key)")
         return [(p, "retraction names no earlier event of its stream") for (p,) in conn.exec_driver_sql(sql)]
+
+
+def _fetch_all(conn: Connection, sql: str) -> list[tuple]:
+    """Plain tuples straight from the driver: verify reads every row of the log."""
+    cursor = conn.connection.cursor()
+    cursor.execute(sql)
+    rows = cursor.fetchall()
+    cursor.close()
+    return rows
 
 
 @lru_cache(maxsize=8192)

@@ -83,3 +83,23 @@ def test_a_killed_import_is_all_or_nothing_and_a_rerun_completes_it(store, tmp_p
     events = [e for e in store.read_from(1) if e.kind == "event"]
     assert len(events) == 3000 and len({e.source for e in events}) == 3000
     check_whole(store)
+
+
+def test_a_killed_ingest_is_all_or_nothing_and_a_rerun_completes_it(store, tmp_path):
+    url = store.engine.url.render_as_string(hide_password=False)
+    names = [f"vo{chr(97 + i // 26)}{chr(97 + i % 26)}tumab" for i in range(150)]  # INN-like, one per drug
+    paragraphs = [f"In March 2019 the FDA accepted the BLA for {name}. The FDA approved {name} in June 2020. "
+                  f"{name.capitalize()} is being evaluated in a Phase 3 trial." for name in names]
+    path = tmp_path / "news.txt"
+    path.write_text("Roundup\n\nBOSTON, May 3, 2021 -- " + "\n\n".join(paragraphs) + "\n")
+    rng = random.Random(11)
+    for _ in range(KILLS):
+        kill_at_random([IMPORT_WORKER, "--db", url, "ingest", str(path), "--yes"], rng)
+        assert len({e.stream for e in store.read_from(1) if e.kind == "event"}) in (0, 150)
+        check_whole(store)
+    done = subprocess.run([sys.executable, "-c", IMPORT_WORKER, "--db", url, "ingest", str(path), "--yes"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    events = [e for e in store.read_from(1) if e.kind == "event"]
+    assert len(events) == 450 and len({(e.stream, e.type) for e in events}) == 450
+    check_whole(store)
