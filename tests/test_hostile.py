@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import eventstore
 from cli import cli
 from eventstore import NewEvent
-from eventstore.events import ATTRIBUTES, EVENT_TYPES
+from eventstore.events import ATTRIBUTES
 
 HOSTILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                           HealthCheck.too_slow])

@@ -14,8 +14,9 @@ from datetime import date
 from typing import Any
 
 from ..dates import PartialDate
-from .names import Drug, Lexicon, build_lexicon, comparators
-from .patterns import FORWARD, NOT_A_DECISION, TRIGGER_WORDS, TRIGGERS, agency_of, application_of, designation_of, pathway_of, phase_of
+from .names import Drug, build_lexicon, comparators
+from .patterns import (FORWARD, NOT_A_DECISION, TRIGGER_WORDS, TRIGGERS, agency_of, application_of, designation_of,
+                       pathway_of, phase_of)
 from .text import Sentence, sentences
 from .when import Mention, dateline, mentions
 

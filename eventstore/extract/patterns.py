@@ -196,25 +196,21 @@ def phase_of(text: str) -> str | None:
     return value if value in VALID_PHASES else first
 
 
+def first_named(table: list[tuple[str, re.Pattern]], text: str) -> str | None:
+    """The value of the first (name, pattern) of a table whose pattern the text matches."""
+    return next((value for value, pattern in table if pattern.search(text)), None)
+
+
 def agency_of(text: str) -> str | None:
-    for agency, pattern in AGENCIES:
-        if pattern.search(text):
-            return agency
-    return None
+    return first_named(AGENCIES, text)
 
 
 def application_of(text: str) -> str | None:
-    for application, pattern in APPLICATIONS:
-        if pattern.search(text):
-            return application
-    return None
+    return first_named(APPLICATIONS, text)
 
 
 def designation_of(text: str) -> str | None:
-    for designation, pattern in DESIGNATIONS:
-        if pattern.search(text):
-            return designation
-    return None
+    return first_named(DESIGNATIONS, text)
 
 
 def pathway_of(text: str) -> str | None:

@@ -13,7 +13,7 @@ import sys
 import time
 from collections import Counter
 
-from eventstore import open_store, projection
+from eventstore import projection
 from eventstore.store.sql import ProjectionTables
 
 KILLS = 5
