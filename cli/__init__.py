@@ -63,9 +63,10 @@ def main() -> None:
     cli()
 
 
-from .commands import news, query, sources, store  # noqa: E402  (registers the commands)
+from .commands import expected, news, query, sources, store  # noqa: E402  (registers the commands)
 
 store.register(cli)
 query.register(cli)
 sources.register(cli)
 news.register(cli)
+expected.register(cli)

@@ -45,6 +45,7 @@ EVENT_TYPES: dict[str, frozenset[str]] = {
 # Facts the store keeps in the same log beside milestones.
 RETRACTION = "retraction"
 ALIAS = "alias"
+EXPECTATION = "expectation"
 
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,15}")
 MAX_TEXT = 2000
@@ -176,7 +177,7 @@ class RecordedEvent:
 
     @property
     def kind(self) -> str:
-        return {RETRACTION: "retraction", ALIAS: "alias"}.get(self.type, "event")
+        return {RETRACTION: "retraction", ALIAS: "alias", EXPECTATION: "expectation"}.get(self.type, "event")
 
     @property
     def attributes(self) -> dict[str, Any]:
@@ -206,6 +207,10 @@ class RecordedEvent:
             out["reported"] = self.reported.to_json()
         elif self.kind == "retraction":
             out.update(retracts=self.retracts, reason=self.data.get("reason"))
+        elif self.kind == "expectation":
+            out.update(expects=self.data["expects"], window=self.data["window"])
+            out.update(self.attributes)
+            out.update({k: self.data[k] for k in ("source", "quote", "reason") if self.data.get(k) is not None})
         else:
             out["canonical"] = self.data["canonical"]
         if self.idempotency_key is not None:

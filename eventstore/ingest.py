@@ -12,7 +12,8 @@ from datetime import date
 from .aliases import name_key
 from .dates import PartialDate
 from .errors import UnknownDrug
-from .events import RETRACTION, NewEvent, RecordedEvent
+from .events import EXPECTATION, RETRACTION, NewEvent, RecordedEvent
+from .expectations import NewExpectation, Window
 from .extract import Proposed
 from .status import occurred_bounds, visible
 from .store.sql import PendingFact, SQLStore
@@ -75,12 +76,21 @@ def _known(store: SQLStore, name: str) -> bool:
         return False
 
 
-def apply(store: SQLStore, decisions: list[Decision], source: str, text: str,
-          reported: PartialDate) -> tuple[int, int]:
-    """Append a text's new events and refinements in one transaction; returns
-    (appended, refined). Keys from the text's content make a second run a no-op."""
+def apply(store: SQLStore, decisions: list[Decision], source: str, text: str, reported: PartialDate,
+          expected: list[Proposed] = ()) -> tuple[int, int, int]:
+    """Append a text's new events, refinements and dated expected milestones in one
+    transaction; returns (appended, refined, expected). Keys from the text's content make
+    a second run a no-op."""
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     facts: list[PendingFact] = []
+    for p in expected:
+        if not p.date.is_known:
+            continue  # an expectation needs a window
+        expectation = NewExpectation(p.drug, p.type, Window.parse(str(p.date)), p.attributes, source=source,
+                                     quote=p.quote[:2000])
+        facts.append(PendingFact(stream=expectation.drug, type=EXPECTATION, data=expectation.data(),
+                                 idempotency_key=f"news:{digest}:expect:{p.type}:{name_key(p.drug)}:{p.date}"))
+    expectations = len(facts)
     refining: set[str] = set()
     for d in decisions:
         p = d.proposed
@@ -100,5 +110,5 @@ def apply(store: SQLStore, decisions: list[Decision], source: str, text: str,
         else:
             facts.append(PendingFact.of(event, event.drug))
     created = store.import_facts(facts) if facts else []
-    stored = [c for f, c in zip(facts, created) if f.type != RETRACTION]
-    return sum(stored) - len(refining), len(refining)
+    stored = [c for f, c in zip(facts[expectations:], created[expectations:]) if f.type != RETRACTION]
+    return sum(stored) - len(refining), len(refining), sum(created[:expectations])

@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from .errors import InvalidEvent, MilestonesError
-from .events import ALIAS, ATTRIBUTES, RETRACTION, NewEvent, RecordedEvent, clean_drug_name
+from .events import ALIAS, ATTRIBUTES, EXPECTATION, RETRACTION, NewEvent, RecordedEvent, clean_drug_name
+from .expectations import NewExpectation, Window
 from .store.chain import encode_data, row_hash
 from .store.sql import PendingFact
 
@@ -20,6 +21,8 @@ EVENT_FIELDS = ({"drug", "type", "date", "source", "quote", "note", "reported", 
                 | set(ATTRIBUTES))
 RETRACTION_FIELDS = {"drug", "type", "retracts", "reason", "idempotency_key"}
 ALIAS_FIELDS = {"drug", "type", "canonical", "idempotency_key"}
+EXPECTATION_FIELDS = {"drug", "type", "expects", "window", "source", "quote", "reason", "idempotency_key"} | set(
+    ATTRIBUTES)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _HASH = re.compile(r"[0-9a-f]{64}")
 MAX_LINE = 1_000_000
@@ -54,7 +57,8 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
     kind = obj.get("type")
     if not isinstance(kind, str):
         raise InvalidEvent("type must be text")
-    allowed = {RETRACTION: RETRACTION_FIELDS, ALIAS: ALIAS_FIELDS}.get(kind, EVENT_FIELDS) | STORE_FIELDS
+    allowed = {RETRACTION: RETRACTION_FIELDS, ALIAS: ALIAS_FIELDS, EXPECTATION: EXPECTATION_FIELDS}.get(
+        kind, EVENT_FIELDS) | STORE_FIELDS
     unknown = sorted(set(obj) - allowed)
     if unknown:
         raise InvalidEvent(f"unknown field(s) for a {kind!r} line: {', '.join(map(str, unknown))[:200]}")
@@ -71,6 +75,12 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
             raise InvalidEvent("a retraction needs a reason")
         return PendingFact(stream=clean_drug_name(obj.get("drug")), type=RETRACTION, data={"reason": reason},
                            retracts=retracts, idempotency_key=key, id=event_id)
+    if kind == EXPECTATION:
+        expectation = NewExpectation(obj.get("drug"), _text(obj, "expects"), Window.parse(_text(obj, "window")),
+                                     {name: obj[name] for name in ATTRIBUTES if name in obj}, source=obj.get("source"),
+                                     quote=obj.get("quote"), reason=obj.get("reason"))
+        return PendingFact(stream=expectation.drug, type=EXPECTATION, data=expectation.data(), idempotency_key=key,
+                           id=event_id)
     if kind == ALIAS:
         return PendingFact(stream=clean_drug_name(obj.get("drug")), type=ALIAS,
                            data={"canonical": clean_drug_name(obj.get("canonical"))}, idempotency_key=key,

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 
+from . import expectations
 from .errors import InvalidEvent
+from .expectations import Expected
 from .events import EVENT_TYPES, RecordedEvent
 from .projection import current_status
 from .status import Cutoffs, DrugStatus, Visible, fold, visible
@@ -51,3 +53,17 @@ def search(store: SQLStore, drug: str | None = None, event_type: str | None = No
 
 
 __all__ = ["Cutoffs", "drug_status", "pipeline", "search", "timeline"]
+
+
+def calendar(store: SQLStore, since: date | None = None, until: date | None = None, agency: str | None = None,
+             event_type: str | None = None) -> list[Expected]:
+    """Open (unresolved) expected milestones whose window meets [since, until], in
+    window order."""
+    registry = store.aliases()
+    facts: dict[str, RecordedEvent] = {}
+    for drug in {store.canonical_name(stream) for stream in store.expecting_drugs()}:
+        facts.update((f.id, f) for f in store.read_drug(drug))
+    found = expectations.fold(sorted(facts.values(), key=lambda f: f.position), registry)
+    return [e for e in found if e.resolution is None and e.window.meets(since, until)
+            and (agency is None or (e.fact.attributes.get("agency") or "").upper() == agency.upper())
+            and (event_type is None or e.expects == event_type)]

@@ -51,10 +51,22 @@ def test_ctgov_withdrawn_study_is_halted_and_never_started(milestones):
     assert halted["note"] == "withdrawn: Sponsor decision before enrolment."
 
 
-def test_ctgov_estimated_dates_are_not_events(milestones):
-    result = milestones("import-ctgov", str(DATA / "ctgov_estimated.json"))
-    assert "0 stored" in result.stderr and "expected" in result.stderr
-    assert milestones.json("history") == []
+def test_ctgov_estimated_dates_are_expected_milestones_not_events(milestones, tmp_path):
+    path = DATA / "ctgov_estimated.json"
+    result = milestones("import-ctgov", str(path))
+    assert "0 stored" in result.stderr and "2 expected milestones recorded" in result.stderr
+    assert [h["type"] for h in milestones.json("history") if h["type"] not in ("alias", "expectation")] == []
+    assert [(e["type"], e["window"], e["revisions"]) for e in milestones.json("calendar")] == [
+        ("phase_started", "2027-01", 0), ("phase_completed", "2029", 0)]
+    before = milestones("export").stdout
+    milestones("import-ctgov", str(path))
+    assert milestones("export").stdout == before
+    newer = json.loads(path.read_text())
+    newer["protocolSection"]["statusModule"]["startDateStruct"]["date"] = "2027-04"
+    (tmp_path / "newer.json").write_text(json.dumps(newer))
+    milestones("import-ctgov", str(tmp_path / "newer.json"))
+    assert [(e["type"], e["window"], e["revisions"]) for e in milestones.json("calendar")] == [
+        ("phase_started", "2027-04", 1), ("phase_completed", "2029", 0)]
 
 
 def test_ctgov_import_is_idempotent_and_a_newer_record_supersedes(milestones, tmp_path):

@@ -94,17 +94,19 @@ def ingest(ctx, files, published, yes, dry_run):
         click.echo(f"{name}: {sum(d.action == 'new' for d in decisions)} new, "
                    f"{sum(d.action == 'refines' for d in decisions)} refinements, "
                    f"{sum(d.action == 'known' for d in decisions)} already known; "
-                   f"{len(result.expected)} expected milestones not recorded", err=True)
+                   f"{len(result.expected)} expected milestones", err=True)
         render(rows, ["action", "drug", "type", "date", "attributes", "quote"], "table")
         total_new += sum(d.action != "known" for d in decisions)
+    total_new += sum(len(result.expected) for _, _, result, _ in plans)
     if dry_run or total_new == 0:
         return
     if not yes and not click.confirm(f"Append {total_new} events?", err=True):
         raise click.Abort()
     for name, text, result, decisions in plans:
         reported = PartialDate.of_day(result.published) if result.published else PartialDate.unknown()
-        appended, refined = news.apply(store, decisions, name, text, reported)
-        click.echo(f"{name}: {appended} appended, {refined} refined", err=True)
+        appended, refined, expected = news.apply(store, decisions, name, text, reported, result.expected)
+        click.echo(f"{name}: {appended} appended, {refined} refined, {expected} expected milestones recorded",
+                   err=True)
     refresh_projection(store)
 
 

@@ -38,7 +38,7 @@ def _run_import(ctx, files: tuple[str, ...], prefix: str, split: Callable, read:
                 if outcome.superseded:
                     line += f", {outcome.superseded} superseded"
                 if outcome.expected:
-                    line += f"; expected, not recorded as events: {'; '.join(outcome.expected)}"
+                    line += f"; {outcome.expected} expected milestones recorded (ESTIMATED dates)"
                 click.echo(line, err=True)
     refresh_projection(store)
 

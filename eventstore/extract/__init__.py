@@ -171,6 +171,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
         if named:
             paragraph_drug.setdefault(sentence.paragraph, named[0])
         dates = mentions(sentence.text, published)
+        past = [d for d in dates if published is None or d.when.start <= published]  # events cannot be later
         if sentence.paragraph != last_paragraph:
             last_told, last_paragraph = None, sentence.paragraph
         offset = 0
@@ -190,10 +191,13 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     subjects = named or ([context] if context else [])
                 else:
                     subjects = (clause_named or named or [context])[:1] if (clause_named or named or context) else []
+                # A forward-looking word governs what follows it (and "approval is expected")
+                forward = any(at < trigger.end() + 25 for at in markers)
+                usable = dates if forward else past
                 if type_ == "phase_mentioned":
                     type_, when = "phase_started", PartialDate.unknown()
                 else:
-                    when = _date_for(start, clause, trigger, dates, last_told)
+                    when = _date_for(start, clause, trigger, usable, last_told)
                 if not when.is_known and published is not None and _is_news_of_the_day(sentence, first_body) \
                         and trigger.re is not MENTION:
                     when = PartialDate.of_day(published)
@@ -205,11 +209,9 @@ def extract(text: str, published: date | None = None) -> Extraction:
                         continue
                     proposed = Proposed(drug.name, type_, when, _attributes(type_, clause, sentence.text),
                                         sentence.text, list(drug.names))
-                    # A forward-looking word governs what follows it (and "approval is expected")
-                    forward = any(at < trigger.end() + 25 for at in markers)
                     (expected if forward else events).append(proposed)
-        if dates:
-            last_told = dates[-1].when
+        if past:
+            last_told = past[-1].when
     return Extraction(published, _merge(events), _merge(expected))
 
 

@@ -124,14 +124,15 @@ def _resolve(kind: str, m: re.Match, published: date | None) -> PartialDate | No
 
 def mentions(sentence: str, published: date | None) -> list[Mention]:
     """Every date mentioned in a sentence, resolved; overlapping spans keep the first
-    (most specific) pattern's reading. Dates after publication are left out."""
+    (most specific) pattern's reading. Dates after publication are kept: they can only
+    be expectations."""
     taken: list[Mention] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(sentence):
             if any(m.start() < t.end and t.start < m.end() for t in taken):
                 continue
             when = _resolve(kind, m, published)
-            if when is None or (published is not None and when.start > published):
+            if when is None:
                 continue
             taken.append(Mention(m.start(), m.end(), when))
     return sorted(taken, key=lambda t: t.start)

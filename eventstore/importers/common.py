@@ -9,8 +9,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..aliases import AliasRegistry
+from ..dates import PartialDate
 from ..errors import MilestonesError
-from ..events import ALIAS, RETRACTION, NewEvent
+from ..events import ALIAS, EXPECTATION, RETRACTION, NewEvent
+from ..expectations import NewExpectation, Window
 from ..store.sql import PendingFact, SQLStore
 
 _MARKS = re.compile(r"[®™©]")
@@ -62,13 +64,25 @@ class ImportedEvent:
 
 
 @dataclass
+class ImportedExpectation:
+    """What a record only expects (an ESTIMATED date): an expected milestone, revised
+    when a newer version of the record moves it."""
+
+    drug: Drug
+    expects: str
+    window: PartialDate
+    attributes: dict
+    key: str
+
+
+@dataclass
 class Record:
     """What one source record says: its events, and what it only expects."""
 
     source: str
     drugs: list[Drug] = field(default_factory=list)
     events: list[ImportedEvent] = field(default_factory=list)
-    expected: list[str] = field(default_factory=list)  # described, not recorded (no expectation facts yet)
+    expected: list[ImportedExpectation] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
 
@@ -78,7 +92,7 @@ class Outcome:
     stored: int = 0
     present: int = 0
     superseded: int = 0
-    expected: list[str] = field(default_factory=list)
+    expected: int = 0  # expected milestones recorded or revised
     skipped: list[str] = field(default_factory=list)
 
 
@@ -93,7 +107,7 @@ def land(store: SQLStore, records: list[Record], prefix: str) -> list[Outcome]:
     superseded = [0] * len(records)
     for index, record in enumerate(records):
         canonical = {id(d): d.canonical(registry, known) for d in record.drugs}
-        with_events = {id(item.drug) for item in record.events}
+        with_events = {id(item.drug) for item in [*record.events, *record.expected]}
         for drug in (d for d in record.drugs if id(d) in with_events):  # no drug enters on names alone
             target = canonical[id(drug)]
             for name in drug.names:
@@ -117,11 +131,20 @@ def land(store: SQLStore, records: list[Record], prefix: str) -> list[Outcome]:
             event.check_not_future()
             facts.append(PendingFact.of(event, event.drug))
             owners.append(index)
+        for item in record.expected:
+            expectation = NewExpectation(canonical[id(item.drug)], item.expects, Window.parse(str(item.window)),
+                                         item.attributes, source=record.source,
+                                         reason=f"ESTIMATED in the registry record {record.source}")
+            facts.append(PendingFact(stream=expectation.drug, type=EXPECTATION, data=expectation.data(),
+                                     idempotency_key=f"{prefix}:{record.source}:{item.key}:"
+                                                     f"{expectation.drug}={item.window}"))
+            owners.append(index)
     created = store.import_facts(facts)
-    outcomes = [Outcome(r.source, superseded=superseded[i], expected=r.expected, skipped=r.skipped)
-                for i, r in enumerate(records)]
+    outcomes = [Outcome(r.source, superseded=superseded[i], skipped=r.skipped) for i, r in enumerate(records)]
     for fact, owner, new in zip(facts, owners, created):
-        if fact.type not in (ALIAS, RETRACTION):
+        if fact.type == EXPECTATION:
+            outcomes[owner].expected += new
+        elif fact.type not in (ALIAS, RETRACTION):
             if new:
                 outcomes[owner].stored += 1
             else:

@@ -15,7 +15,7 @@ from typing import Any
 from ..dates import PartialDate
 from ..errors import MilestonesError
 from ..events import NewEvent
-from .common import Drug, ForeignRecord, ImportedEvent, Record, clean_name
+from .common import Drug, ForeignRecord, ImportedEvent, ImportedExpectation, Record, clean_name
 
 PHASES = {("PHASE1",): "1", ("PHASE2",): "2", ("PHASE3",): "3", ("PHASE4",): "4", ("PHASE1", "PHASE2"): "1/2",
           ("PHASE2", "PHASE3"): "2/3"}
@@ -127,14 +127,18 @@ def read_study(study: dict) -> Record:
             record.events.append(ImportedEvent(drug, NewEvent(drug.names[0], type_, when, attributes, source=nct,
                                                               note=note), key, value))
 
+    def expect(type_: str, when: PartialDate, key: str) -> None:
+        for drug in drugs:
+            record.expected.append(ImportedExpectation(drug, type_, when, {"phase": phase}, key))
+
     if start is not None and start_type == "ACTUAL" and overall != "WITHDRAWN":
         add("phase_started", start, "start", str(start))
-    elif start is not None and start_type == "ESTIMATED":
-        record.expected.append(f"phase {phase} start expected {start}")
+    elif start is not None and start_type == "ESTIMATED" and overall not in HALTED:
+        expect("phase_started", start, "expected_start")
     if primary is not None and primary_type == "ACTUAL" and overall != "WITHDRAWN":
         add("phase_completed", primary, "primary_completion", str(primary))
     elif primary is not None and primary_type == "ESTIMATED" and overall not in HALTED:
-        record.expected.append(f"phase {phase} primary completion expected {primary}")
+        expect("phase_completed", primary, "expected_primary_completion")
     if overall in HALTED:
         # No termination date exists; an ACTUAL completion bounds it, else it is unknown.
         ended = next((d for d, t in ((primary, primary_type), (completion, completion_type))

@@ -30,13 +30,14 @@ events = Table(
     UniqueConstraint("stream_key", "version", name="milestone_events_stream_version"),
 )
 # Partial indexes, in SQL both databases read (declaring them per dialect would load the
-# PostgreSQL dialect at every start): most rows have no key, retract nothing and are no
-# alias, and an index entry per row would cost every append.
+# PostgreSQL dialect at every start): most rows have no key, retract nothing and are
+# neither alias nor expectation, and an index entry per row would cost every append.
 for statement in (
     "CREATE UNIQUE INDEX milestone_events_idempotency_key ON milestone_events (idempotency_key) "
     "WHERE idempotency_key IS NOT NULL",
     "CREATE INDEX milestone_events_retracts ON milestone_events (retracts) WHERE retracts IS NOT NULL",
     "CREATE INDEX milestone_events_aliases ON milestone_events (type) WHERE type = 'alias'",
+    "CREATE INDEX milestone_events_expectations ON milestone_events (stream_key) WHERE type = 'expectation'",
 ):
     event.listen(events, "after_create", DDL(statement))
 

@@ -19,7 +19,7 @@ from sqlalchemy import exc as sa_exc
 from ..aliases import AliasRegistry, name_key
 from ..dates import PartialDate, format_instant, today_utc
 from ..errors import ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug, UnknownEvent
-from ..events import ALIAS, RETRACTION, NewEvent, RecordedEvent, clean_drug_name
+from ..events import ALIAS, EXPECTATION, RETRACTION, NewEvent, RecordedEvent, clean_drug_name
 from . import schema
 from .base import AppendResult, EventStore, VerifyReport
 from .chain import GENESIS, encode_data, row_hash
@@ -240,6 +240,21 @@ class SQLStore(EventStore):
             fact = PendingFact(stream=name, type=ALIAS, data={"canonical": root})
             return self._insert(conn, [fact], {}, head)[0]
         return self._run(write, write=True)
+
+    def expect(self, drug: str, data: dict[str, Any]) -> AppendResult:
+        """Record an expected milestone (a checked NewExpectation's data)."""
+        drug = clean_drug_name(drug)
+
+        def write(conn: Connection) -> AppendResult:
+            head = self._lock_and_read_head(conn)
+            stream = self._aliases(conn, alias_count=head.alias_count).resolve(drug)
+            return self._insert(conn, [PendingFact(stream=stream, type=EXPECTATION, data=data)], {}, head)[0]
+        return self._run(write, write=True)
+
+    def expecting_drugs(self) -> list[str]:
+        """The streams that hold an expected milestone."""
+        query = select(E.c.stream).where(E.c.type == EXPECTATION).distinct()
+        return self._run(lambda conn: list(conn.execute(query).scalars()))
 
     def import_facts(self, facts: Sequence[PendingFact]) -> list[bool]:
         """Append parsed facts in one transaction; returns, per fact, whether it was
@@ -510,7 +525,7 @@ class SQLStore(EventStore):
              until: date | None) -> list[RecordedEvent]:
         """Unretracted milestones by stream, type and occurred interval."""
         retracted = select(E.c.retracts).where(E.c.retracts.is_not(None))
-        query = select(*COLUMNS).where(E.c.type.not_in([ALIAS, RETRACTION]), E.c.id.not_in(retracted))
+        query = select(*COLUMNS).where(E.c.type.not_in([ALIAS, RETRACTION, EXPECTATION]), E.c.id.not_in(retracted))
         if streams is not None:
             query = query.where(E.c.stream_key.in_([name_key(n) for n in streams]))
         if event_type is not None:

@@ -1,0 +1,108 @@
+"""Expected milestones: expect records one; calendar lists the open ones."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import click
+
+from eventstore import queries
+from eventstore.dates import parse_cutoff_day, parse_start_day, today_utc
+from eventstore.expectations import NewExpectation, Window
+from eventstore.status import describe
+
+from ..options import attribute_options, attributes, date_callback, event_type_argument
+from ..output import emit_json, render
+from .store import obj
+
+
+@click.command()
+@click.argument("drug")
+@event_type_argument
+@click.option("--window", required=True, help="When it is expected: 2026-H2, 2025-08-01, or START..END "
+                                              "(..2026-12-31 means by the end of 2026).")
+@attribute_options
+@click.option("--reason", help="Why it is expected then (or why it moved).")
+@click.pass_context
+def expect(ctx, drug, event_type, window, phase, agency, application, pathway, designation, indication, partners,
+           regions, source, quote, reported, reason):
+    """Record an expected milestone; prints its id. A second `expect` for the same drug,
+    type and agency (and indication) revises the first; both stay in the history. An
+    actual event of that drug, type and agency recorded later resolves it.
+
+    \b
+    Examples:
+      milestones expect examplimab approved --window 2025-08-01 --agency FDA --reason "PDUFA date"
+      milestones expect examplimab results_reported --window 2026-H2 --phase 3
+    """
+    expectation = NewExpectation(drug, event_type, Window.parse(window),
+                                 attributes(phase, agency, application, pathway, designation, indication, partners,
+                                            regions), source=source, quote=quote, reason=reason)
+    click.echo(obj(ctx).store().expect(expectation.drug, expectation.data()).id)
+
+
+@click.command()
+@click.option("--from", "since", metavar="D", callback=date_callback(parse_start_day), help="Windows ending on or after D.")
+@click.option("--to", "until", metavar="D", callback=date_callback(parse_cutoff_day), help="Windows starting by D.")
+@click.option("--agency", help="Only this agency.")
+@click.option("--type", "event_type", help="Only this expected event type.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "ical"]), default="table",
+              show_default=True)
+@click.pass_context
+def calendar(ctx, since, until, agency, event_type, fmt):
+    """The open expected milestones in window order, overdue ones flagged.
+
+    \b
+    Examples:
+      milestones calendar --from 2025-07 --to 2025-12 --agency FDA
+      milestones calendar --format ical > milestones.ics
+    """
+    today = today_utc()
+    found = queries.calendar(obj(ctx).store(), since, until, agency, event_type)
+    if fmt == "ical":
+        click.echo(to_ical(found), nl=False)
+        return
+    rows = [{"window": e.window.text, "drug": e.drug, "expected": describe(e.expects, e.fact.attributes),
+             "revisions": e.revisions, "overdue": e.overdue(today), "source": e.fact.data.get("source")}
+            for e in found]
+    if fmt == "json":
+        emit_json([e.to_json(today) for e in found])
+    else:
+        render(rows, ["window", "drug", "expected", "revisions", "overdue", "source"], fmt)
+
+
+def _ical_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545: lines of at most 75 octets, continued with a space."""
+    out, current = [], ""
+    for ch in line:
+        if len((current + ch).encode()) > 75:
+            out.append(current)
+            current = " "
+        current += ch
+    return "\r\n".join(out + [current])
+
+
+def to_ical(found) -> str:
+    """One all-day VEVENT per expectation, spanning its window."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//milestones//expected milestones//EN", "CALSCALE:GREGORIAN"]
+    for e in found:
+        start = max(e.window.start, e.window.end - timedelta(days=366 * 5))  # "by END" spans what is left
+        lines += ["BEGIN:VEVENT", f"UID:{e.fact.id}@milestones", f"DTSTAMP:{stamp}",
+                  f"DTSTART;VALUE=DATE:{start:%Y%m%d}", f"DTEND;VALUE=DATE:{e.window.end + timedelta(days=1):%Y%m%d}",
+                  "SUMMARY:" + _ical_text(f"{e.drug}: {describe(e.expects, e.fact.attributes)} (expected)"),
+                  "DESCRIPTION:" + _ical_text(f"window {e.window.text}; revisions {e.revisions}"
+                                              + (f"; source {e.fact.data['source']}" if e.fact.data.get("source")
+                                                 else "")),
+                  "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(expect)
+    group.add_command(calendar)

@@ -1,0 +1,117 @@
+"""Expected milestones: windows, revisions, resolution, the calendar and its iCalendar."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eventstore.errors import InvalidDate
+from eventstore.expectations import Window
+
+from .test_cli import Milestones
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("2026-H2", date(2026, 7, 1), date(2026, 12, 31)),
+    ("2025-08-01", date(2025, 8, 1), date(2025, 8, 1)),
+    ("2026-07..2026-09", date(2026, 7, 1), date(2026, 9, 30)),
+    ("..2026", date.min, date(2026, 12, 31)),
+])
+def test_windows(text, start, end):
+    window = Window.parse(text)
+    assert (window.start, window.end, window.text) == (start, end, text)
+
+
+@pytest.mark.parametrize("text", ["", "soon", "2026-09..2026-07", "2026..", "unknown"])
+def test_bad_windows_are_refused(text):
+    with pytest.raises(InvalidDate):
+        Window.parse(text)
+
+
+@pytest.fixture
+def milestones(store_url):
+    run = Milestones(store_url)
+    run("init")
+    return run
+
+
+def calendar(milestones, *args):
+    return milestones.json("calendar", *args)
+
+
+def test_a_revision_keeps_the_first_and_moves_the_calendar(milestones):
+    milestones("expect", "examplimab", "approved", "--window", "2025-08-01", "--agency", "FDA", "--reason", "PDUFA")
+    milestones("expect", "EXAMPLIMAB", "approved", "--window", "2025-11-01", "--agency", "FDA",
+               "--reason", "extended by three months")
+    [entry] = calendar(milestones)
+    assert (entry["window"], entry["revisions"], entry["reason"], entry["overdue"]) == (
+        "2025-11-01", 1, "extended by three months", True)
+    assert [h["type"] for h in milestones.json("history")] == ["expectation", "expectation"]
+    assert calendar(milestones, "--from", "2026") == []
+    assert len(calendar(milestones, "--agency", "fda", "--type", "approved")) == 1
+
+
+@pytest.mark.parametrize("event, resolution", [
+    (["approved", "--date", "2025-10-20", "--agency", "FDA"], None),
+    (["rejected", "--date", "2025-10-31", "--agency", "FDA"], None),
+    (["approved", "--date", "2025-10-20", "--agency", "EMA"], "open"),
+])
+def test_an_event_recorded_later_resolves_it(milestones, event, resolution):
+    milestones("expect", "examplimab", "approved", "--window", "2025-H2", "--agency", "FDA")
+    milestones("append", "examplimab", *event)
+    assert len(calendar(milestones)) == (1 if resolution == "open" else 0)
+
+
+def test_windows_in_order_and_the_calendar_as_icalendar(milestones):
+    milestones("expect", "b-drug", "results_reported", "--window", "2027-H2", "--phase", "3", "--source", "a; b, c")
+    milestones("expect", "a-drug", "filing_submitted", "--window", "..2026-12-31", "--agency", "FDA")
+    assert [e["drug"] for e in calendar(milestones)] == ["a-drug", "b-drug"]
+    text = milestones("calendar", "--format", "ical").stdout_bytes.decode()  # bytes: CRLF kept
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    lines = text.replace("\r\n ", "").split("\r\n")[:-1]  # unfolded, per RFC 5545
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    events = [lines[i:lines.index("END:VEVENT", i)] for i, line in enumerate(lines) if line == "BEGIN:VEVENT"]
+    assert len(events) == 2
+    props = [dict(line.split(":", 1) for line in event[1:]) for event in events]
+    assert props[1]["DTSTART;VALUE=DATE"] == "20270701" and props[1]["DTEND;VALUE=DATE"] == "20280101"
+    assert "a\\; b\\, c" in props[1]["DESCRIPTION"]
+    assert all({"UID", "DTSTAMP", "SUMMARY"} <= set(p) for p in props)
+
+
+def test_expectations_round_trip_through_export(milestones, tmp_path):
+    milestones("expect", "examplimab", "approved", "--window", "2025-H2", "--agency", "FDA", "--reason", "PDUFA")
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(milestones("export").stdout)
+    other = Milestones(f"sqlite:///{tmp_path / 'other.db'}")
+    other("init")
+    other("import", str(dump))
+    other("import", str(dump))
+    assert [json.loads(line)["window"] for line in other("export").stdout.splitlines()] == ["2025-H2"]
+
+
+def test_ingest_records_forward_looking_statements_as_expectations(milestones, tmp_path):
+    release = tmp_path / "release.txt"
+    release.write_text("BOSTON, April 22, 2021 -- The FDA accepted the BLA for examplimab today. The company expects "
+                       "to submit an MAA for examplimab in the second half of 2021.\n")
+    result = milestones("ingest", str(release), "--yes")
+    assert "1 expected milestones recorded" in result.stderr
+    [entry] = calendar(milestones)
+    assert (entry["drug"], entry["type"], entry["window"]) == ("examplimab", "filing_submitted", "2021-H2")
+    milestones("ingest", str(release), "--yes")
+    assert len(milestones.json("history")) == 2
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.dates(date(2024, 1, 1), date(2030, 12, 31)), min_size=1, max_size=6))
+def test_a_revision_never_loses_the_earlier_expectation(tmp_path_factory, windows):
+    milestones = Milestones(f"sqlite:///{tmp_path_factory.mktemp('revisions') / 'store.db'}")
+    milestones("init")
+    for when in windows:
+        milestones("expect", "examplimab", "approved", "--window", when.isoformat(), "--agency", "FDA")
+    assert [h["window"] for h in milestones.json("history")] == [w.isoformat() for w in windows]
+    [entry] = calendar(milestones)
+    assert (entry["window"], entry["revisions"]) == (windows[-1].isoformat(), len(windows) - 1)
