@@ -9,7 +9,7 @@ from datetime import date
 from .aliases import name_key
 from .dates import today_utc
 from .events import ALIAS, RecordedEvent
-from .status import DrugStatus, fold, visible
+from .status import INACTIVITY_DAYS, DrugStatus, fold, last_clinical, visible
 from .store.sql import ProjectionTables, SQLStore
 
 NEVER = date.max.toordinal()
@@ -17,10 +17,14 @@ NEVER = date.max.toordinal()
 
 def fold_events(drug: str, events: list[RecordedEvent], today: date) -> tuple[dict, int]:
     """A drug's status as of today, and the first day it could change by itself (when a
-    partial date's interval ends and a possible event becomes certain)."""
+    partial date's interval ends and a possible event becomes certain, or a programme
+    falls quiet for longer than the inactivity threshold)."""
     seen = visible(events, today=today)
-    uncertain = [v.last_day.toordinal() + 1 for v in seen if not v.certain]
-    return fold(drug, seen).to_json(), min(uncertain, default=NEVER)
+    changes = [v.last_day.toordinal() + 1 for v in seen if not v.certain]
+    # …or when a quiet programme passes the inactivity threshold
+    changes += [day.toordinal() + INACTIVITY_DAYS + 1 for day in last_clinical(seen).values()
+                if day.toordinal() + INACTIVITY_DAYS >= today.toordinal()]
+    return fold(drug, seen, today).to_json(), min(changes, default=NEVER)
 
 
 def fold_drug(store: SQLStore, drug: str, today: date) -> tuple[dict, int]:

@@ -7,6 +7,7 @@ from datetime import date
 
 
 from . import expectations
+from .dates import today_utc
 from .errors import InvalidEvent
 from .expectations import Expected
 from .events import EVENT_TYPES, RecordedEvent
@@ -27,7 +28,7 @@ def drug_status(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today:
         projected = current_status(store, canonical, today)
         if projected is not None:
             return projected
-    return fold(canonical, timeline(store, drug, cutoffs, today))
+    return fold(canonical, timeline(store, drug, cutoffs, today), cutoffs.as_of or today or today_utc())
 
 
 def pipeline(store: SQLStore, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> list[DrugStatus]:

@@ -117,12 +117,14 @@ class DrugStatus:
     halted: bool = False
     discontinued: bool = False
     last_event: dict[str, Any] | None = None
+    no_development_reported: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"drug": self.drug, "highest_phase": self.highest_phase,
                 "highest_phase_by_indication": self.highest_phase_by_indication,
                 "regulatory": self.regulatory, "designations": self.designations, "partners": self.partners,
-                "halted": self.halted, "discontinued": self.discontinued, "last_event": self.last_event}
+                "halted": self.halted, "discontinued": self.discontinued, "last_event": self.last_event,
+                "no_development_reported": self.no_development_reported}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DrugStatus:
@@ -146,7 +148,39 @@ def _regulatory_state(current: str | None, new: str) -> str:
     return new
 
 
-def fold(drug: str, events: Iterable[Visible]) -> DrugStatus:
+# A clinical programme with no clinical news for this long is shown as "no development
+# reported": computed for the query date, never stored as a fact, and kept apart from a
+# confirmed discontinuation.
+INACTIVITY_DAYS = 730
+CLINICAL = {"ind_filed", "ind_cleared", "phase_started", "phase_completed", "results_reported", "trial_halted"}
+
+
+def last_clinical(events: Iterable[Visible]) -> dict[str | None, date]:
+    """Per indication (None: the programme as a whole), the last day of its latest
+    clinical event."""
+    last: dict[str | None, date] = {}
+    for item in events:
+        if item.event.type in CLINICAL:
+            for key in {None, item.event.attributes.get("indication")}:
+                last[key] = max(last.get(key, date.min), item.last_day)
+    return last
+
+
+def inactivity(status: DrugStatus, events: list[Visible], as_of: date) -> list[dict[str, Any]]:
+    if status.discontinued:
+        return []
+    out = []
+    for indication, day in sorted(last_clinical(events).items(), key=lambda kv: kv[0] or ""):
+        stage = status.highest_phase if indication is None else status.highest_phase_by_indication.get(indication)
+        if (as_of - day).days > INACTIVITY_DAYS and (stage is None or RANK[stage] < RANK["filed"]):
+            out.append({"indication": indication, "last_clinical_event": day.isoformat()})
+    return out
+
+
+def fold(drug: str, events: Iterable[Visible], as_of: date | None = None) -> DrugStatus:
+    """The status of a drug from its visible events in occurred order; with `as_of`,
+    programmes quiet for longer than INACTIVITY_DAYS are flagged."""
+    events = list(events)
     status = DrugStatus(drug)
     regulatory: dict[tuple[str | None, str | None], dict[str, Any]] = {}
     designations: dict[tuple, dict[str, Any]] = {}
@@ -189,6 +223,8 @@ def fold(drug: str, events: Iterable[Visible]) -> DrugStatus:
             status.discontinued = False
         status.last_event = {"id": event.id, "type": event.type, "date": event.date.to_json(),
                              "summary": describe(event.type, a), "certain": item.certain}
+    if as_of is not None:
+        status.no_development_reported = inactivity(status, events, as_of)
     status.regulatory = sorted(regulatory.values(), key=lambda e: (e["agency"] or "", e["indication"] or ""))
     status.designations = list(designations.values())
     status.partners = list(partners)

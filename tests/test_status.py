@@ -139,3 +139,18 @@ def test_recorded_by_sees_a_retraction_only_after_it_was_recorded():
 ])
 def test_milestones_in_words(type_, attributes, words):
     assert describe(type_, attributes) == words
+
+
+def test_no_development_reported_after_two_quiet_years():
+    trial = [event("phase_started", "2019-03", phase="2", indication="NASH")]
+    quiet = status_of(trial, as_of=date(2021, 4, 1))
+    assert quiet.no_development_reported == []  # not yet two years after March 2019
+    later = fold("drug", visible(trial, Cutoffs(as_of=date(2021, 6, 1))), date(2021, 6, 1))
+    assert later.no_development_reported == [{"indication": None, "last_clinical_event": "2019-03-31"},
+                                             {"indication": "NASH", "last_clinical_event": "2019-03-31"}]
+    stopped = trial + [event("discontinued", "2019-09")]
+    assert fold("drug", visible(stopped, Cutoffs(as_of=date(2022, 1, 1))), date(2022, 1, 1)
+                ).no_development_reported == []  # a confirmed discontinuation is shown as such
+    approved = trial + [event("approved", "2019-12", agency="FDA", indication="NASH")]
+    assert fold("drug", visible(approved, Cutoffs(as_of=date(2022, 1, 1))), date(2022, 1, 1)
+                ).no_development_reported == []

@@ -124,7 +124,7 @@ def oracle(log, drug, as_of, known_at, recorded_by):
             last = f.reported.end if f.reported.is_known else f.recorded.date()
             kept.append(Visible(f, last <= day, last))
     kept.sort(key=occurred_order)
-    return [(v.event.id, v.certain) for v in kept], fold(canonical, kept).to_json()
+    return [(v.event.id, v.certain) for v in kept], fold(canonical, kept, day).to_json()
 
 
 def without_ids(value):
@@ -227,4 +227,4 @@ def test_the_incremental_projection_equals_a_full_replay(ops, every):
     projection.rebuild(store, TODAY)
     assert tables.load() == incremental
     for drug, (status, _) in incremental.items():
-        assert status == fold(drug, queries.timeline(store, drug, today=TODAY)).to_json()
+        assert status == fold(drug, queries.timeline(store, drug, today=TODAY), TODAY).to_json()

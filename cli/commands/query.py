@@ -72,6 +72,9 @@ def status(ctx, drug, as_of, known_at, recorded_by, fmt):
         rows.append({"field": f"regulatory {where}", "value": state + ("" if e["certain"] else " (possible)")})
     rows += [{"field": "designation", "value": " ".join(x for x in (d["designation"], d["agency"], d["date"]) if x)}
              for d in s.designations]
+    rows += [{"field": "no development reported", "value": f"{q['indication'] or 'programme'} (last clinical news "
+                                                         f"{q['last_clinical_event']})"}
+             for q in s.no_development_reported]
     rows += [{"field": "partners", "value": s.partners}, {"field": "halted", "value": s.halted},
              {"field": "discontinued", "value": s.discontinued},
              {"field": "last event", "value": s.last_event and f"{s.last_event['date']} {s.last_event['summary']}"}]
