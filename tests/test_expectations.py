@@ -115,3 +115,20 @@ def test_a_revision_never_loses_the_earlier_expectation(tmp_path_factory, window
     assert [h["window"] for h in milestones.json("history")] == [w.isoformat() for w in windows]
     [entry] = calendar(milestones)
     assert (entry["window"], entry["revisions"]) == (windows[-1].isoformat(), len(windows) - 1)
+
+
+def test_changes_since_an_instant(milestones):
+    milestones("append", "examplimab", "phase_started", "--date", "2019-03", "--phase", "2")
+    since = milestones.json("history")[-1]["recorded"]  # strictly after: this event is not a change
+    milestones("expect", "examplimab", "approved", "--window", "2025-08-01", "--agency", "FDA")
+    milestones("expect", "examplimab", "approved", "--window", "2025-11-01", "--agency", "FDA")
+    first = milestones("append", "examplimab", "results_reported", "--date", "2020-03", "--phase", "2").stdout.strip()
+    milestones("correct", first, "--date", "2020-03-12", "--reason", "day given later")
+    milestones("append", "examplimab", "approved", "--date", "2025-10-20", "--agency", "FDA")
+    found = [(c["kind"], c["severity"]) for c in milestones.json("changes", "--since", since)]
+    assert found == [("expectation", "minor"), ("revision", "critical"), ("event", "notable"),
+                     ("retraction", "minor"), ("refinement", "notable"), ("event", "critical"),
+                     ("resolution", "notable")]
+    resolution = milestones.json("changes", "--since", since)[-1]
+    assert resolution["summary"].endswith("expected 2025-11-01: early")  # before its window
+    assert milestones.json("changes", "--since", "2999-01-01") == []

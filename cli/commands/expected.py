@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import click
 
 from eventstore import queries
-from eventstore.dates import parse_cutoff_day, parse_start_day, today_utc
+from eventstore.dates import parse_cutoff_day, parse_cutoff_instant, parse_start_day, today_utc
 from eventstore.expectations import NewExpectation, Window
 from eventstore.status import describe
 
@@ -71,6 +71,31 @@ def calendar(ctx, since, until, agency, event_type, fmt):
         render(rows, ["window", "drug", "expected", "revisions", "overdue", "source"], fmt)
 
 
+@click.command()
+@click.option("--since", "since", metavar="T", required=True, callback=date_callback(parse_cutoff_instant),
+              help="Changes recorded strictly after T (a date means the end of that day; UTC).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def changes(ctx, since, fmt):
+    """What was recorded after T: new events, refinements, retractions, new and revised
+    expectations, resolutions — each with a severity (critical: approval, refusal,
+    clinical hold, termination, discontinuation, a target date moved; notable: phase,
+    results, filing, designation, deal; minor: the rest).
+
+    \b
+    Examples:
+      milestones changes --since 2026-11-26
+      milestones changes --since 2026-11-27T06:00:00Z --format json
+    """
+    from eventstore.changes import changes as changes_since
+    found = changes_since(obj(ctx).store(), since)
+    if fmt == "json":
+        emit_json([c.to_json() for c in found])
+        return
+    render([{**c.to_json(), "recorded": c.recorded.isoformat(timespec="seconds")} for c in found],
+           ["recorded", "severity", "kind", "drug", "summary"], "table")
+
+
 def _ical_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
@@ -106,3 +131,4 @@ def to_ical(found) -> str:
 def register(group: click.Group) -> None:
     group.add_command(expect)
     group.add_command(calendar)
+    group.add_command(changes)

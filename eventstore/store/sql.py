@@ -251,6 +251,11 @@ class SQLStore(EventStore):
             return self._insert(conn, [PendingFact(stream=stream, type=EXPECTATION, data=data)], {}, head)[0]
         return self._run(write, write=True)
 
+    def recorded_after(self, moment: datetime) -> list[RecordedEvent]:
+        """Every fact recorded strictly after an instant, in position order."""
+        query = select(*COLUMNS).where(E.c.recorded > format_instant(moment)).order_by(E.c.position)
+        return self._run(lambda conn: [row_to_event(r) for r in conn.execute(query)])
+
     def expecting_drugs(self) -> list[str]:
         """The streams that hold an expected milestone."""
         query = select(E.c.stream).where(E.c.type == EXPECTATION).distinct()

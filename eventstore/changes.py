@@ -1,0 +1,87 @@
+"""What changed since an instant: the facts recorded after it, each with its kind, a
+severity and a one-line summary, for the analyst's morning check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from . import expectations
+from .aliases import name_key
+from .events import RecordedEvent
+from .status import describe
+from .store.sql import SQLStore
+
+CRITICAL = {"approved", "rejected", "trial_halted", "discontinued", "withdrawn"}
+NOTABLE = {"phase_started", "phase_completed", "results_reported", "filing_submitted", "filing_accepted",
+           "designation_granted", "collaboration_signed", "acquired", "ind_cleared", "ind_filed"}
+
+
+@dataclass(frozen=True)
+class Change:
+    recorded: datetime
+    drug: str
+    kind: str  # event, refinement, retraction, expectation, revision, resolution
+    severity: str  # critical, notable, minor
+    summary: str
+    id: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"recorded": self.recorded.isoformat(), "drug": self.drug, "kind": self.kind,
+                "severity": self.severity, "summary": self.summary, "id": self.id}
+
+
+def _when(fact: RecordedEvent) -> str:
+    return fact.date.to_json() or "date unknown"
+
+
+def changes(store: SQLStore, since: datetime) -> list[Change]:
+    """Every change recorded strictly after `since`, in the order recorded."""
+    recent = store.recorded_after(since)
+    registry = store.aliases()
+    by_id: dict[str, RecordedEvent] = {}
+    histories: dict[str, list[RecordedEvent]] = {}
+    for fact in recent:
+        drug = store.canonical_name(fact.stream) if fact.kind != "alias" else fact.stream
+        if name_key(drug) not in histories and fact.kind != "alias":
+            histories[name_key(drug)] = store.read_drug(drug)
+            by_id.update((f.id, f) for f in histories[name_key(drug)])
+    out: list[Change] = []
+    for fact in recent:
+        if fact.kind == "alias":
+            continue
+        drug = store.canonical_name(fact.stream)
+        if fact.kind == "event":
+            kind = "refinement" if fact.data.get("corrects") else "event"
+            severity = "critical" if fact.type in CRITICAL else "notable" if fact.type in NOTABLE or \
+                kind == "refinement" else "minor"
+            out.append(Change(fact.recorded, drug, kind, severity,
+                              f"{describe(fact.type, fact.attributes)}, {_when(fact)}", fact.id))
+        elif fact.kind == "retraction":
+            target = by_id.get(fact.retracts)
+            what = describe(target.type, target.attributes) if target else fact.retracts
+            out.append(Change(fact.recorded, drug, "retraction", "minor",
+                              f"retracted: {what} ({fact.data.get('reason')})", fact.id))
+        else:
+            key = expectations.key_of(drug, fact.data["expects"], fact.attributes)
+            earlier = [f for f in histories[name_key(drug)] if f.kind == "expectation" and f.position < fact.position
+                       and expectations.key_of(drug, f.data["expects"], f.attributes) == key]
+            what = describe(fact.data["expects"], fact.attributes)
+            if earlier:
+                moved = earlier[-1].data["window"] != fact.data["window"]
+                out.append(Change(fact.recorded, drug, "revision", "critical" if moved else "minor",
+                                  f"{what} now expected {fact.data['window']} (was {earlier[-1].data['window']})",
+                                  fact.id))
+            else:
+                out.append(Change(fact.recorded, drug, "expectation", "minor",
+                                  f"{what} expected {fact.data['window']}", fact.id))
+    for history in histories.values():
+        for expected in expectations.fold(history, registry):
+            event = expected.resolved_by
+            if event is not None and event.recorded > since:
+                severity = "critical" if expected.resolution.startswith("different") else "notable"
+                out.append(Change(event.recorded, expected.drug, "resolution", severity,
+                                  f"{describe(expected.expects, expected.fact.attributes)} expected "
+                                  f"{expected.window.text}: {expected.resolution}", event.id))
+    return sorted(out, key=lambda c: (c.recorded, c.kind == "resolution"))
