@@ -42,15 +42,14 @@ def changes(store: SQLStore, since: datetime) -> list[Change]:
     registry = store.aliases()
     by_id: dict[str, RecordedEvent] = {}
     histories: dict[str, list[RecordedEvent]] = {}
+    recent = [f for f in recent if f.kind not in ("alias", "watch")]
     for fact in recent:
-        drug = store.canonical_name(fact.stream) if fact.kind != "alias" else fact.stream
-        if name_key(drug) not in histories and fact.kind != "alias":
+        drug = store.canonical_name(fact.stream)
+        if name_key(drug) not in histories:
             histories[name_key(drug)] = store.read_drug(drug)
             by_id.update((f.id, f) for f in histories[name_key(drug)])
     out: list[Change] = []
     for fact in recent:
-        if fact.kind == "alias":
-            continue
         drug = store.canonical_name(fact.stream)
         if fact.kind == "event":
             kind = "refinement" if fact.data.get("corrects") else "event"
@@ -85,3 +84,32 @@ def changes(store: SQLStore, since: datetime) -> list[Change]:
                                   f"{describe(expected.expects, expected.fact.attributes)} expected "
                                   f"{expected.window.text}: {expected.resolution}", event.id))
     return sorted(out, key=lambda c: (c.recorded, c.kind == "resolution"))
+
+
+def touches(change: Change, fact: RecordedEvent | None, watched: dict[str, list[str]], names: list[str]) -> bool:
+    """Whether a change concerns a watched drug (under any of its names), company (a
+    partner, or named in the source or quote) or indication."""
+    if any(name_key(w) in {name_key(n) for n in names} for w in watched["drug"]):
+        return True
+    if fact is None:
+        return False
+    text = " ".join(str(fact.data.get(k) or "") for k in ("source", "quote")).casefold()
+    partners = [p.casefold() for p in fact.attributes.get("partners", [])]
+    if any(c.casefold() in text or any(c.casefold() in p for p in partners) for c in watched["company"]):
+        return True
+    indication = (fact.attributes.get("indication") or "").casefold()
+    return any(i.casefold() in indication for i in watched["indication"] if indication)
+
+
+def watched_changes(store: SQLStore, since: datetime) -> list[Change]:
+    watched = store.watchlist()
+    registry = store.aliases()
+    facts = {f.id: f for f in store.recorded_after(since)}
+    out = []
+    for change in changes(store, since):
+        fact = facts.get(change.id)
+        if fact is not None and fact.kind == "retraction":
+            fact = None  # a retraction concerns its drug; its words are the reason
+        if touches(change, fact, watched, registry.names_of(change.drug)):
+            out.append(change)
+    return out

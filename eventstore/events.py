@@ -46,6 +46,9 @@ EVENT_TYPES: dict[str, frozenset[str]] = {
 RETRACTION = "retraction"
 ALIAS = "alias"
 EXPECTATION = "expectation"
+WATCH = "watch"
+# Watchlist entries live in a stream no drug can have: names never start with a space.
+WATCHLIST_STREAM = " watchlist"
 
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,15}")
 MAX_TEXT = 2000
@@ -177,7 +180,8 @@ class RecordedEvent:
 
     @property
     def kind(self) -> str:
-        return {RETRACTION: "retraction", ALIAS: "alias", EXPECTATION: "expectation"}.get(self.type, "event")
+        return {RETRACTION: "retraction", ALIAS: "alias", EXPECTATION: "expectation", WATCH: "watch"}.get(
+            self.type, "event")
 
     @property
     def attributes(self) -> dict[str, Any]:
@@ -211,6 +215,8 @@ class RecordedEvent:
             out.update(expects=self.data["expects"], window=self.data["window"])
             out.update(self.attributes)
             out.update({k: self.data[k] for k in ("source", "quote", "reason") if self.data.get(k) is not None})
+        elif self.kind == "watch":
+            out.update(self.data)
         else:
             out["canonical"] = self.data["canonical"]
         if self.idempotency_key is not None:

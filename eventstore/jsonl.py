@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from .errors import InvalidEvent, MilestonesError
-from .events import ALIAS, ATTRIBUTES, EXPECTATION, RETRACTION, NewEvent, RecordedEvent, clean_drug_name
+from .events import (ALIAS, ATTRIBUTES, EXPECTATION, RETRACTION, WATCH, WATCHLIST_STREAM, NewEvent, RecordedEvent,
+                     clean_drug_name)
 from .expectations import NewExpectation, Window
 from .store.chain import encode_data, row_hash
 from .store.sql import PendingFact
@@ -21,6 +22,7 @@ EVENT_FIELDS = ({"drug", "type", "date", "source", "quote", "note", "reported", 
                 | set(ATTRIBUTES))
 RETRACTION_FIELDS = {"drug", "type", "retracts", "reason", "idempotency_key"}
 ALIAS_FIELDS = {"drug", "type", "canonical", "idempotency_key"}
+WATCH_FIELDS = {"drug", "type", "target", "value", "action", "idempotency_key"}
 EXPECTATION_FIELDS = {"drug", "type", "expects", "window", "source", "quote", "reason", "idempotency_key"} | set(
     ATTRIBUTES)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -57,7 +59,8 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
     kind = obj.get("type")
     if not isinstance(kind, str):
         raise InvalidEvent("type must be text")
-    allowed = {RETRACTION: RETRACTION_FIELDS, ALIAS: ALIAS_FIELDS, EXPECTATION: EXPECTATION_FIELDS}.get(
+    allowed = {RETRACTION: RETRACTION_FIELDS, ALIAS: ALIAS_FIELDS, EXPECTATION: EXPECTATION_FIELDS,
+               WATCH: WATCH_FIELDS}.get(
         kind, EVENT_FIELDS) | STORE_FIELDS
     unknown = sorted(set(obj) - allowed)
     if unknown:
@@ -75,6 +78,12 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
             raise InvalidEvent("a retraction needs a reason")
         return PendingFact(stream=clean_drug_name(obj.get("drug")), type=RETRACTION, data={"reason": reason},
                            retracts=retracts, idempotency_key=key, id=event_id)
+    if kind == WATCH:
+        target, action = obj.get("target"), obj.get("action")
+        if target not in ("drug", "company", "indication") or action not in ("add", "remove"):
+            raise InvalidEvent("a watch line needs target drug, company or indication, and action add or remove")
+        return PendingFact(stream=WATCHLIST_STREAM, type=WATCH, idempotency_key=key, id=event_id,
+                           data={"target": target, "value": clean_drug_name(obj.get("value")), "action": action})
     if kind == EXPECTATION:
         expectation = NewExpectation(obj.get("drug"), _text(obj, "expects"), Window.parse(_text(obj, "window")),
                                      {name: obj[name] for name in ATTRIBUTES if name in obj}, source=obj.get("source"),

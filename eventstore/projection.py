@@ -39,10 +39,12 @@ def catch_up(store: SQLStore, today: date | None = None) -> int:
     touched: set[str] = set()
     last = checkpoint
     for fact in store.read_from(checkpoint + 1):
+        last = fact.position
+        if fact.kind == "watch":
+            continue
         touched.add(fact.stream)
         if fact.type == ALIAS:
             touched.add(fact.data["canonical"])
-        last = fact.position
     if last == checkpoint:
         return 0
     drugs = {store.canonical_name(name) for name in touched}

@@ -84,13 +84,17 @@ def test_windows_in_order_and_the_calendar_as_icalendar(milestones):
 
 def test_expectations_round_trip_through_export(milestones, tmp_path):
     milestones("expect", "examplimab", "approved", "--window", "2025-H2", "--agency", "FDA", "--reason", "PDUFA")
+    milestones("watch", "add", "examplimab")
     dump = tmp_path / "dump.jsonl"
     dump.write_text(milestones("export").stdout)
     other = Milestones(f"sqlite:///{tmp_path / 'other.db'}")
     other("init")
     other("import", str(dump))
     other("import", str(dump))
-    assert [json.loads(line)["window"] for line in other("export").stdout.splitlines()] == ["2025-H2"]
+    lines = [json.loads(line) for line in other("export").stdout.splitlines()]
+    assert [(line["type"], line.get("window") or line.get("value")) for line in lines] == [
+        ("expectation", "2025-H2"), ("watch", "examplimab")]
+    assert other.json("watch", "list") == [{"watching": "drug", "name": "examplimab"}]
 
 
 def test_ingest_records_forward_looking_statements_as_expectations(milestones, tmp_path):
@@ -132,3 +136,26 @@ def test_changes_since_an_instant(milestones):
     resolution = milestones.json("changes", "--since", since)[-1]
     assert resolution["summary"].endswith("expected 2025-11-01: early")  # before its window
     assert milestones.json("changes", "--since", "2999-01-01") == []
+
+
+def test_watchlists_and_watched_changes(milestones):
+    milestones("watch", "add", "toripalimab")
+    milestones("watch", "add", "--company", "Ascentage Pharma")
+    milestones("watch", "add", "--indication", "melanoma")
+    milestones("watch", "add", "--indication", "NASH")
+    milestones("watch", "remove", "--indication", "NASH")
+    assert milestones.json("watch", "list") == [
+        {"watching": "drug", "name": "toripalimab"}, {"watching": "company", "name": "Ascentage Pharma"},
+        {"watching": "indication", "name": "melanoma"}]
+    since = milestones.json("history")[-1]["recorded"]
+    milestones("alias", "JS001", "toripalimab")
+    milestones("append", "JS001", "filing_accepted", "--date", "2018-03", "--agency", "NMPA")
+    milestones("append", "APG-1387", "collaboration_signed", "--date", "2019-04-09", "--partner", "Ascentage Pharma")
+    milestones("append", "other", "approved", "--date", "2019", "--agency", "FDA", "--indication", "advanced melanoma")
+    milestones("append", "unrelated", "phase_started", "--date", "2019", "--phase", "1")
+    watched = milestones.json("changes", "--since", since, "--watched")
+    assert [c["drug"] for c in watched] == ["toripalimab", "APG-1387", "other"]
+    assert len(milestones.json("changes", "--since", since)) == 4
+    assert [d["drug"] for d in milestones.json("drugs")] == ["APG-1387", "other", "toripalimab", "unrelated"]
+    milestones("watch", "add", code=2)
+    milestones("watch", "add", "x", "--company", "y", code=2)

@@ -74,9 +74,10 @@ def calendar(ctx, since, until, agency, event_type, fmt):
 @click.command()
 @click.option("--since", "since", metavar="T", required=True, callback=date_callback(parse_cutoff_instant),
               help="Changes recorded strictly after T (a date means the end of that day; UTC).")
+@click.option("--watched", is_flag=True, help="Only what touches a watched drug, company or indication.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
-def changes(ctx, since, fmt):
+def changes(ctx, since, watched, fmt):
     """What was recorded after T: new events, refinements, retractions, new and revised
     expectations, resolutions — each with a severity (critical: approval, refusal,
     clinical hold, termination, discontinuation, a target date moved; notable: phase,
@@ -85,15 +86,70 @@ def changes(ctx, since, fmt):
     \b
     Examples:
       milestones changes --since 2026-11-26
-      milestones changes --since 2026-11-27T06:00:00Z --format json
+      milestones changes --since 2026-11-27T06:00:00Z --watched --format json
     """
     from eventstore.changes import changes as changes_since
-    found = changes_since(obj(ctx).store(), since)
+    from eventstore.changes import watched_changes
+    found = (watched_changes if watched else changes_since)(obj(ctx).store(), since)
     if fmt == "json":
         emit_json([c.to_json() for c in found])
         return
     render([{**c.to_json(), "recorded": c.recorded.isoformat(timespec="seconds")} for c in found],
            ["recorded", "severity", "kind", "drug", "summary"], "table")
+
+
+@click.group()
+def watch():
+    """The watchlist: drugs, companies and indications whose changes
+    `milestones changes --watched` shows. Watching a drug the store has not seen yet is
+    allowed."""
+
+
+def _watch_target(drug, company, indication) -> tuple[str, str]:
+    given = [(t, v) for t, v in (("drug", drug), ("company", company), ("indication", indication)) if v]
+    if len(given) != 1:
+        raise click.UsageError("name one thing: a DRUG, or --company NAME, or --indication TEXT")
+    return given[0]
+
+
+def _watch_options(function):
+    function = click.option("--indication", help="An indication (matched as words within an event's).")(function)
+    function = click.option("--company", help="A company (a partner, or named in a source or quote).")(function)
+    return click.argument("drug", required=False)(function)
+
+
+@watch.command("add")
+@_watch_options
+@click.pass_context
+def watch_add(ctx, drug, company, indication):
+    """Watch a drug, a company or an indication.
+
+    \b
+    Examples:
+      milestones watch add toripalimab
+      milestones watch add --company "Junshi Biosciences"
+    """
+    target, value = _watch_target(drug, company, indication)
+    obj(ctx).store().watch(target, value, "add")
+
+
+@watch.command("remove")
+@_watch_options
+@click.pass_context
+def watch_remove(ctx, drug, company, indication):
+    """Stop watching something (the removal is appended too)."""
+    target, value = _watch_target(drug, company, indication)
+    obj(ctx).store().watch(target, value, "remove")
+
+
+@watch.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.pass_context
+def watch_list(ctx, fmt):
+    """What is watched."""
+    watched = obj(ctx).store().watchlist()
+    render([{"watching": target, "name": value} for target, values in watched.items() for value in values],
+           ["watching", "name"], fmt)
 
 
 def _ical_text(value: str) -> str:
@@ -132,3 +188,4 @@ def register(group: click.Group) -> None:
     group.add_command(expect)
     group.add_command(calendar)
     group.add_command(changes)
+    group.add_command(watch)

@@ -160,6 +160,8 @@ def history_row(fact) -> dict:
         what = f"retracts {fact.retracts}: {fact.data.get('reason')}"
     elif fact.kind == "alias":
         what = f"alias of {fact.data['canonical']}"
+    elif fact.kind == "watch":
+        what = f"watch {fact.data['action']} {fact.data['target']} {fact.data['value']}"
     elif fact.kind == "expectation":
         what = f"expected in {fact.data['window']}: {describe(fact.data['expects'], fact.attributes)}"
     else:

@@ -19,7 +19,8 @@ from sqlalchemy import exc as sa_exc
 from ..aliases import AliasRegistry, name_key
 from ..dates import PartialDate, format_instant, today_utc
 from ..errors import ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug, UnknownEvent
-from ..events import ALIAS, EXPECTATION, RETRACTION, NewEvent, RecordedEvent, clean_drug_name
+from ..events import (ALIAS, EXPECTATION, RETRACTION, WATCH, WATCHLIST_STREAM, NewEvent, RecordedEvent,
+                      clean_drug_name)
 from . import schema
 from .base import AppendResult, EventStore, VerifyReport
 from .chain import GENESIS, encode_data, row_hash
@@ -256,6 +257,31 @@ class SQLStore(EventStore):
         query = select(*COLUMNS).where(E.c.recorded > format_instant(moment)).order_by(E.c.position)
         return self._run(lambda conn: [row_to_event(r) for r in conn.execute(query)])
 
+    def watch(self, target: str, value: str, action: str = "add") -> AppendResult:
+        """Add or remove a watchlist entry: a drug, a company or an indication."""
+        if target not in ("drug", "company", "indication") or action not in ("add", "remove"):
+            raise InvalidEvent("a watch is a drug, a company or an indication, added or removed")
+        value = clean_drug_name(value)
+
+        def write(conn: Connection) -> AppendResult:
+            head = self._lock_and_read_head(conn)
+            fact = PendingFact(stream=WATCHLIST_STREAM, type=WATCH,
+                               data={"target": target, "value": value, "action": action})
+            return self._insert(conn, [fact], {}, head)[0]
+        return self._run(write, write=True)
+
+    def watchlist(self) -> dict[str, list[str]]:
+        """What is watched now: target → values, in the order added."""
+        query = select(E.c.data).where(E.c.type == WATCH).order_by(E.c.position)
+        watched: dict[str, dict[str, str]] = {"drug": {}, "company": {}, "indication": {}}
+        for data in self._run(lambda conn: [json.loads(d) for d in conn.execute(query).scalars()]):
+            entries = watched[data["target"]]
+            if data["action"] == "add":
+                entries[name_key(data["value"])] = data["value"]
+            else:
+                entries.pop(name_key(data["value"]), None)
+        return {target: list(values.values()) for target, values in watched.items()}
+
     def expecting_drugs(self) -> list[str]:
         """The streams that hold an expected milestone."""
         query = select(E.c.stream).where(E.c.type == EXPECTATION).distinct()
@@ -481,7 +507,7 @@ class SQLStore(EventStore):
     def scan_streams(self, conn: Connection, up_to: int) -> Iterator[tuple[str, list[RecordedEvent]]]:
         """Every stream's milestones and retractions up to a position, one stream at a
         time, read through the (stream_key, version) index so memory holds one stream."""
-        query = (select(*COLUMNS).where(E.c.position <= up_to, E.c.type != ALIAS)
+        query = (select(*COLUMNS).where(E.c.position <= up_to, E.c.type.not_in([ALIAS, WATCH]))
                  .order_by(E.c.stream_key, E.c.version))
         rows = conn.execute(query.execution_options(stream_results=True, yield_per=5000))
         current, events = None, []
@@ -523,8 +549,9 @@ class SQLStore(EventStore):
         return (row.position, row.hash) if row else (0, GENESIS)
 
     def streams(self) -> list[str]:
-        """Every stream name, aliases' own streams included."""
-        return self._run(lambda conn: list(conn.execute(select(E.c.stream).distinct().order_by(E.c.stream)).scalars()))
+        """Every drug stream name, aliases' own streams included."""
+        query = select(E.c.stream).where(E.c.type != WATCH).distinct().order_by(E.c.stream)
+        return self._run(lambda conn: list(conn.execute(query).scalars()))
 
     def find(self, streams: Sequence[str] | None, event_type: str | None, since: date | None,
              until: date | None) -> list[RecordedEvent]:
