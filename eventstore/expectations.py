@@ -115,7 +115,7 @@ class Expected:
 
 def fold(facts: list[RecordedEvent], registry: AliasRegistry) -> list[Expected]:
     """Expectations in window order: one per key (its latest revision), each resolved by
-    the first matching event recorded after the key was first expected."""
+    the earliest-occurring matching event recorded after the key was first expected."""
     retracted = {f.retracts for f in facts if f.kind == "retraction"}
     latest: dict[tuple, Expected] = {}
     first_recorded: dict[tuple, Any] = {}
@@ -127,9 +127,12 @@ def fold(facts: list[RecordedEvent], registry: AliasRegistry) -> list[Expected]:
         revisions = latest[key].revisions + 1 if key in latest else 0
         first_recorded.setdefault(key, fact.recorded)
         latest[key] = Expected(fact, drug, Window.parse(fact.data["window"]), revisions)
+    # Candidates in occurred order, so which event resolves an expectation does not depend
+    # on the order the events arrived in.
+    by_occurrence = sorted((f for f in facts if f.kind == "event"), key=lambda e: (e.date.sort_key(), e.position))
     for key, expected in latest.items():
         agency = expected.fact.attributes.get("agency")
-        for event in facts:
+        for event in by_occurrence:
             if event.kind != "event" or event.id in retracted or event.recorded < first_recorded[key]:
                 continue
             if name_key(registry.resolve(event.stream)) != key[0] or (agency and event.attributes.get("agency") != agency):

@@ -7,8 +7,8 @@ from datetime import date
 
 
 from . import expectations
-from .dates import today_utc
-from .errors import InvalidEvent
+from .dates import end_of_day, today_utc
+from .errors import InvalidEvent, UnknownDrug
 from .expectations import Expected
 from .events import EVENT_TYPES, RecordedEvent
 from .projection import current_status
@@ -57,13 +57,17 @@ __all__ = ["Cutoffs", "drug_status", "pipeline", "search", "timeline"]
 
 
 def calendar(store: SQLStore, since: date | None = None, until: date | None = None, agency: str | None = None,
-             event_type: str | None = None) -> list[Expected]:
+             event_type: str | None = None, as_of: date | None = None) -> list[Expected]:
     """Open (unresolved) expected milestones whose window meets [since, until], in
-    window order."""
-    registry = store.aliases()
+    window order; with `as_of`, as the store knew them at the end of that day."""
+    recorded_by = end_of_day(as_of) if as_of else None
+    registry = store.aliases(recorded_by)
     facts: dict[str, RecordedEvent] = {}
-    for drug in {store.canonical_name(stream) for stream in store.expecting_drugs()}:
-        facts.update((f.id, f) for f in store.read_drug(drug))
+    for drug in {store.canonical_name(stream, recorded_by) for stream in store.expecting_drugs()}:
+        try:
+            facts.update((f.id, f) for f in store.read_drug(drug, recorded_by))
+        except UnknownDrug:
+            continue
     found = expectations.fold(sorted(facts.values(), key=lambda f: f.position), registry)
     return [e for e in found if e.resolution is None and e.window.meets(since, until)
             and (agency is None or (e.fact.attributes.get("agency") or "").upper() == agency.upper())

@@ -159,3 +159,27 @@ def test_watchlists_and_watched_changes(milestones):
     assert [d["drug"] for d in milestones.json("drugs")] == ["APG-1387", "other", "toripalimab", "unrelated"]
     milestones("watch", "add", code=2)
     milestones("watch", "add", "x", "--company", "y", code=2)
+
+
+def test_the_calendar_as_of_a_day_shows_what_was_expected_then(milestones):
+    milestones("expect", "examplimab", "approved", "--window", "2030-H1", "--agency", "FDA")
+    recorded = milestones.json("history")[-1]["recorded"][:10]
+    milestones("expect", "examplimab", "approved", "--window", "2030-H2", "--agency", "FDA")
+    assert [e["window"] for e in calendar(milestones, "--as-of", recorded)] == ["2030-H2"]  # same day: both known
+    assert calendar(milestones, "--as-of", "2020-01-01") == []
+    assert [e["window"] for e in calendar(milestones)] == ["2030-H2"]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.permutations([("approved", "2025-06-10", "EMA"), ("rejected", "2025-07-01", "FDA"),
+                        ("approved", "2025-12-01", "FDA"), ("launched", "2025-02", None)]))
+def test_resolution_does_not_depend_on_the_order_events_arrive_in(tmp_path_factory, events):
+    milestones = Milestones(f"sqlite:///{tmp_path_factory.mktemp('resolution') / 'store.db'}")
+    milestones("init")
+    milestones("expect", "examplimab", "approved", "--window", "2025-H2", "--agency", "FDA")
+    for type_, when, agency in events:
+        milestones("append", "examplimab", type_, "--date", when, *(["--agency", agency] if agency else []))
+    since = milestones.json("history")[0]["recorded"]
+    [resolution] = [c for c in milestones.json("changes", "--since", since[:10] + "T00:00:00Z")
+                    if c["kind"] == "resolution"]
+    assert resolution["summary"].endswith("different outcome: rejected")  # the FDA refused first, in July

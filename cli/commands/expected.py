@@ -46,10 +46,12 @@ def expect(ctx, drug, event_type, window, phase, agency, application, pathway, d
 @click.option("--to", "until", metavar="D", callback=date_callback(parse_cutoff_day), help="Windows starting by D.")
 @click.option("--agency", help="Only this agency.")
 @click.option("--type", "event_type", help="Only this expected event type.")
+@click.option("--as-of", "as_of", metavar="D", callback=date_callback(parse_cutoff_day),
+              help="The calendar as the store knew it at the end of D.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "ical"]), default="table",
               show_default=True)
 @click.pass_context
-def calendar(ctx, since, until, agency, event_type, fmt):
+def calendar(ctx, since, until, agency, event_type, as_of, fmt):
     """The open expected milestones in window order, overdue ones flagged.
 
     \b
@@ -57,8 +59,8 @@ def calendar(ctx, since, until, agency, event_type, fmt):
       milestones calendar --from 2025-07 --to 2025-12 --agency FDA
       milestones calendar --format ical > milestones.ics
     """
-    today = today_utc()
-    found = queries.calendar(obj(ctx).store(), since, until, agency, event_type)
+    today = as_of or today_utc()
+    found = queries.calendar(obj(ctx).store(), since, until, agency, event_type, as_of)
     if fmt == "ical":
         click.echo(to_ical(found), nl=False)
         return
