@@ -39,6 +39,7 @@ class Visible:
     event: RecordedEvent
     certain: bool
     last_day: date  # the last day its interval may stand for
+    sources: tuple[str, ...] = ()  # every source that told this fact
 
 
 def occurred_bounds(event: RecordedEvent) -> tuple[date | None, date]:
@@ -70,9 +71,46 @@ def visible(facts: Iterable[RecordedEvent], cutoffs: Cutoffs = Cutoffs(), today:
         start, end = occurred_bounds(event)
         if start is not None and start > as_of:
             continue
-        out.append(Visible(event, end <= as_of, end))
-    out.sort(key=occurred_order)
-    return out
+        out.append(Visible(event, end <= as_of, end, (event.source,) if event.source else ()))
+    return merge_sources(sorted(out, key=occurred_order))
+
+
+# Attributes that tell two milestones of one type apart.
+KEY_ATTRIBUTES = ("agency", "phase", "designation", "application", "pathway")
+
+
+def same_fact(a: Visible, b: Visible) -> bool:
+    """One milestone told by two sources: same type, compatible dates, no key attribute
+    in conflict, and a source the other does not already have."""
+    ea, eb = a.event, b.event
+    if ea.type != eb.type or not b.sources or set(b.sources) & set(a.sources) or not a.sources:
+        return False
+    if any(ea.attributes.get(k) and eb.attributes.get(k) and ea.attributes[k] != eb.attributes[k]
+           for k in KEY_ATTRIBUTES):
+        return False
+    a_start, a_end = occurred_bounds(ea)
+    b_start, b_end = occurred_bounds(eb)
+    return (a_start or date.min) <= b_end and (b_start or date.min) <= a_end
+
+
+def _width(item: Visible) -> int:
+    start, end = occurred_bounds(item.event)
+    return (end - start).days if start else 1 << 30
+
+
+def merge_sources(items: list[Visible]) -> list[Visible]:
+    """A fact told by a primary source and by the news (or by two stories) is one fact
+    with both sources, dated as precisely as any of them dates it."""
+    out: list[Visible] = []
+    for item in items:
+        twin = next((i for i, kept in enumerate(out) if same_fact(kept, item)), None)
+        if twin is None:
+            out.append(item)
+            continue
+        precise = min((out[twin], item), key=lambda v: (_width(v), v.event.position))
+        out[twin] = Visible(precise.event, precise.certain, precise.last_day,
+                            tuple(dict.fromkeys(out[twin].sources + item.sources)))
+    return sorted(out, key=occurred_order)
 
 
 # By interval (an unknown date's ending at its report); same-day milestones fold in

@@ -163,3 +163,15 @@ def test_real_openfda_samples(milestones):
     cobicistat = [e for e in milestones.json("timeline", "TYBOST") if e["type"] == "approved"]
     assert [e["date"] for e in cobicistat].count("2014-09-24") == 1  # ORIG 2 is part of ORIG 1
     assert [e["date"] for e in cobicistat].count("2025-06-20") == 2  # S-17 and S-18, same day
+
+
+def test_a_primary_source_and_the_news_tell_one_fact(milestones, tmp_path):
+    milestones("import-ctgov", str(DATA / "ctgov_completed.json"))
+    release = tmp_path / "release.txt"
+    release.write_text("BOSTON, April 22, 2021 -- In March 2019 Example Bio started a Phase 2/3 trial of exampumab "
+                       "in plaque psoriasis.\n")
+    milestones("append", "exampumab", "phase_started", "--date", "2019-03", "--phase", "2/3",
+               "--source", str(release))
+    starts = [e for e in milestones.json("timeline", "exampumab") if e["type"] == "phase_started"]
+    assert len(starts) == 1 and starts[0]["date"] == "2019-03-14"
+    assert set(starts[0]["sources"]) == {"NCT09000001", str(release)}

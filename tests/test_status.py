@@ -15,12 +15,14 @@ _positions = itertools.count(1)
 T0 = datetime(2020, 1, 1, tzinfo=timezone.utc)
 
 
-def event(type_, when=None, reported=None, recorded=T0, retracts=None, **attributes):
+def event(type_, when=None, reported=None, recorded=T0, retracts=None, source=None, **attributes):
     position = next(_positions)
+    data = {"attributes": attributes} if retracts is None else {"reason": "wrong"}
+    if source:
+        data["source"] = source
     return RecordedEvent(id=f"e{position}", position=position, stream="drug", version=position, type=type_,
                          date=PartialDate.parse(when), reported=PartialDate.parse(reported), recorded=recorded,
-                         data={"attributes": attributes} if retracts is None else {"reason": "wrong"},
-                         retracts=retracts, idempotency_key=None, hash="")
+                         data=data, retracts=retracts, idempotency_key=None, hash="")
 
 
 def status_of(events, **cutoffs):
@@ -154,3 +156,18 @@ def test_no_development_reported_after_two_quiet_years():
     approved = trial + [event("approved", "2019-12", agency="FDA", indication="NASH")]
     assert fold("drug", visible(approved, Cutoffs(as_of=date(2022, 1, 1))), date(2022, 1, 1)
                 ).no_development_reported == []
+
+
+def test_one_fact_from_two_sources_is_shown_once_with_both():
+    news = event("phase_started", "2019-03", source="release.txt", phase="2")
+    registry = event("phase_started", "2019-03-14", source="NCT09000001", phase="2")
+    other_trial = event("phase_started", "2019-03", source="other.txt", phase="3")
+    shown = {v.event.attributes["phase"]: v for v in visible([news, registry, other_trial], today=date(2026, 1, 1))}
+    merged, third = shown["2"], shown["3"]
+    assert (merged.event.date.to_json(), merged.sources) == ("2019-03-14", ("release.txt", "NCT09000001"))
+    assert third.event.attributes["phase"] == "3"  # a different phase is a different fact
+    same_source = [event("approved", "2019", source="a.txt", agency="FDA"),
+                   event("approved", "2019-05", source="a.txt", agency="FDA")]
+    assert len(visible(same_source, today=date(2026, 1, 1))) == 2  # one source telling two approvals
+    apart = [event("approved", "2019-01", source="a.txt"), event("approved", "2019-05", source="b.txt")]
+    assert len(visible(apart, today=date(2026, 1, 1))) == 2  # dates that cannot meet

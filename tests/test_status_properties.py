@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import eventstore
 from eventstore import NewEvent, projection, queries
 from eventstore.dates import PartialDate
-from eventstore.status import Cutoffs, Visible, fold, occurred_order
+from eventstore.status import Cutoffs, Visible, fold, merge_sources, occurred_order
 from eventstore.store.sql import ProjectionTables
 
 TODAY = date.today()
@@ -119,11 +119,11 @@ def oracle(log, drug, as_of, known_at, recorded_by):
             days = [start + timedelta(n) for n in range((end - start).days + 1)]
             if all(d > day for d in days):
                 continue
-            kept.append(Visible(f, all(d <= day for d in days), end))
+            kept.append(Visible(f, all(d <= day for d in days), end, (f.source,) if f.source else ()))
         else:
             last = f.reported.end if f.reported.is_known else f.recorded.date()
-            kept.append(Visible(f, last <= day, last))
-    kept.sort(key=occurred_order)
+            kept.append(Visible(f, last <= day, last, (f.source,) if f.source else ()))
+    kept = merge_sources(sorted(kept, key=occurred_order))
     return [(v.event.id, v.certain) for v in kept], fold(canonical, kept, day).to_json()
 
 

@@ -28,9 +28,9 @@ def timeline(ctx, drug, as_of, known_at, recorded_by, fmt):
     """
     shown = queries.timeline(obj(ctx).store(), drug, cutoffs(as_of, known_at, recorded_by))
     rows = [{"date": v.event.date.to_json() or "unknown", "milestone": describe(v.event.type, v.event.attributes),
-             "certain": v.certain, "source": v.event.source, "id": v.event.id} for v in shown]
+             "certain": v.certain, "source": "; ".join(v.sources), "id": v.event.id} for v in shown]
     render(rows, ["date", "milestone", "certain", "source", "id"], fmt,
-           [{**v.event.to_json(), "certain": v.certain} for v in shown])
+           [{**v.event.to_json(), "sources": list(v.sources), "certain": v.certain} for v in shown])
 
 
 def _approvals(status) -> str:
