@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -39,6 +40,10 @@ class MilestonesGroup(click.Group):
             fail(str(error), error.exit_code)
         except KeyboardInterrupt:
             fail("interrupted; nothing half-written is kept", 2)
+        except Exception as error:  # a bug: still one line, not a traceback (MILESTONES_DEBUG=1 shows it)
+            if os.environ.get("MILESTONES_DEBUG"):
+                raise
+            fail(f"internal error ({type(error).__name__}: {error}); run with MILESTONES_DEBUG=1 and report it", 2)
         sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -6,6 +6,7 @@ import click
 
 from eventstore import queries
 from eventstore.dates import parse_cutoff_day, parse_start_day
+from eventstore.status import Cutoffs
 from eventstore.status import describe
 
 from ..options import clock_options, cutoffs, date_callback
@@ -105,6 +106,32 @@ def events(ctx, drug, event_type, agency, since, until, fmt):
     render(rows, ["date", "drug", "milestone", "source", "id"], fmt, [e.to_json() for e in found])
 
 
+@click.command()
+@click.argument("drugs", nargs=-1, required=True, metavar="DRUG...")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="FILE.svg or FILE.png.")
+@click.option("--as-of", "as_of", metavar="D", callback=date_callback(parse_cutoff_day),
+              help="Only what had happened by D, with a line at D.")
+@click.option("--since", metavar="D", callback=date_callback(parse_start_day), help="Start the chart at D.")
+@click.option("--until", metavar="D", callback=date_callback(parse_cutoff_day), help="End the chart at D.")
+@click.pass_context
+def plot(ctx, drugs, output, as_of, since, until):
+    """Draw a timeline chart: one lane per drug, phases as spans, regulatory and deal
+    milestones as labelled markers, partial dates as the interval they stand for.
+    Needs matplotlib: pip install 'milestones[plot]'.
+
+    \b
+    Examples:
+      milestones plot toripalimab APG-1387 -o pipeline.svg
+      milestones plot toripalimab -o toripalimab.png --as-of 2019-01-01
+    """
+    from eventstore.chart import draw
+    store = obj(ctx).store()
+    timelines = [(store.canonical_name(d), queries.timeline(store, d, Cutoffs(as_of=as_of))) for d in drugs]
+    chart = draw(timelines, output, as_of, since, until)
+    click.echo(f"{chart.path}: {len(chart.lanes)} lanes, {len(chart.labels)} labels"
+               + (f" ({chart.dropped_labels} left off for lack of room)" if chart.dropped_labels else ""), err=True)
+
+
 def register(group: click.Group) -> None:
-    for command in (timeline, status, events):
+    for command in (timeline, status, events, plot):
         group.add_command(command)
