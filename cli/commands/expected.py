@@ -104,7 +104,13 @@ def changes(ctx, since, watched, fmt):
 def watch():
     """The watchlist: drugs, companies and indications whose changes
     `milestones changes --watched` shows. Watching a drug the store has not seen yet is
-    allowed."""
+    allowed.
+
+    \b
+    Examples:
+      milestones watch add --indication melanoma
+      milestones watch list
+    """
 
 
 def _watch_target(drug, company, indication) -> tuple[str, str]:
@@ -139,7 +145,12 @@ def watch_add(ctx, drug, company, indication):
 @_watch_options
 @click.pass_context
 def watch_remove(ctx, drug, company, indication):
-    """Stop watching something (the removal is appended too)."""
+    """Stop watching something (the removal is appended too).
+
+    \b
+    Example:
+      milestones watch remove --company "Junshi Biosciences"
+    """
     target, value = _watch_target(drug, company, indication)
     obj(ctx).store().watch(target, value, "remove")
 
@@ -148,7 +159,12 @@ def watch_remove(ctx, drug, company, indication):
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.pass_context
 def watch_list(ctx, fmt):
-    """What is watched."""
+    """What is watched.
+
+    \b
+    Example:
+      milestones watch list --format json
+    """
     watched = obj(ctx).store().watchlist()
     render([{"watching": target, "name": value} for target, values in watched.items() for value in values],
            ["watching", "name"], fmt)

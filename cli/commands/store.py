@@ -148,7 +148,12 @@ def alias(ctx, name, canonical):
 @output_option("table", "json", "csv")
 @click.pass_context
 def drugs(ctx, fmt):
-    """List the drugs the store knows, each with its other names."""
+    """List the drugs the store knows, each with its other names.
+
+    \b
+    Example:
+      milestones drugs --format csv
+    """
     store = obj(ctx).store()
     registry = store.aliases()
     rows = [{"drug": drug, "names": registry.names_of(drug)[1:]} for drug in store.canonical_names()]
@@ -268,7 +273,13 @@ def verify(ctx, expect_head):
 @click.command()
 @click.pass_context
 def rebuild(ctx):
-    """Replay every event from the start into the status projection."""
+    """Replay every event from the start into the status projection (`status` without
+    time flags reads it; it is kept up to date after every write, so this is for repair).
+
+    \b
+    Example:
+      milestones rebuild
+    """
     count = projection.rebuild(obj(ctx).store())
     click.echo(f"rebuilt the status of {count} drugs", err=True)
 
