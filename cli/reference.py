@@ -12,7 +12,7 @@ WIDTH = 100
 
 def _help(command: click.Command, path: str, parent: click.Context | None) -> str:
     ctx = click.Context(command, info_name=path.split()[-1], parent=parent, terminal_width=WIDTH,
-                        max_content_width=WIDTH)
+                        max_content_width=WIDTH, **command.context_settings)
     return command.get_help(ctx), ctx
 
 
