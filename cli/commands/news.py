@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
 from eventstore.dates import PartialDate, parse_cutoff_day
-from eventstore.errors import MilestonesError
 
 from ..options import date_callback
 from ..output import progress, render
-from .store import obj, refresh_projection
+from .store import _read_text, obj, refresh_projection
 
 published_option = click.option("--published", metavar="D", callback=date_callback(parse_cutoff_day),
                                 help="The publication date, where the text has no dateline; it resolves "
                                      "'today', 'on Friday', 'last month'.")
-
-
-def _text(name: str) -> str:
-    try:
-        raw = sys.stdin.buffer.read() if name == "-" else open(name, "rb").read()
-        return raw.decode("utf-8")
-    except OSError as error:
-        raise MilestonesError(f"cannot read {name}: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise MilestonesError(f"{name}: not UTF-8 text (byte {error.start})") from None
 
 
 def _rows(items) -> list[dict]:
@@ -49,7 +37,7 @@ def extract(file, published, fmt):
       pbpaste | milestones extract - --published 2021-04-22 --format jsonl
     """
     from eventstore.extract import extract as read_news  # imported when used: start-up stays light
-    result = read_news(_text(file), published)
+    result = read_news(_read_text(file), published)
     if fmt == "jsonl":
         for p in result.events:
             click.echo(json.dumps(p.to_json(), ensure_ascii=False))
@@ -82,7 +70,7 @@ def ingest(ctx, files, published, yes, dry_run):
     from eventstore import ingest as news
     from eventstore.extract import extract as read_news
     store = obj(ctx).store()
-    texts = [(name, _text(name)) for name in files]
+    texts = [(name, _read_text(name)) for name in files]
     with progress(texts, "reading") as items:
         plans = []
         for name, text in items:

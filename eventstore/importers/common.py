@@ -13,15 +13,10 @@ from ..dates import PartialDate
 from ..errors import MilestonesError
 from ..events import ALIAS, EXPECTATION, RETRACTION, NewEvent
 from ..expectations import NewExpectation, Window
+from ..extract.names import looks_like_inn
 from ..store.sql import PendingFact, SQLStore
 
 _MARKS = re.compile(r"[®™©]")
-_INN_STEMS = ("mab", "nib", "tinib", "ciclib", "parib", "vir", "tide", "stat", "pril", "sartan", "olol", "azole",
-              "cept", "kinra", "leukin", "ase", "plase", "gene", "cel", "platin", "rubicin", "taxel", "tecan",
-              "mycin", "cillin", "floxacin", "dronate", "glutide", "gliflozin", "gliptin", "lukast", "oxetine",
-              "tegravir", "abine", "afil", "semide", "tidine", "prazole", "sertib", "lisib", "degib", "rafenib")
-
-
 class ForeignRecord(MilestonesError):
     """A file that is not of the format the importer reads."""
 
@@ -29,13 +24,6 @@ class ForeignRecord(MilestonesError):
 def clean_name(name: str) -> str:
     """Trademark signs off, whitespace folded: `KEYTRUDA®` → `KEYTRUDA`."""
     return " ".join(_MARKS.sub("", name).split())
-
-
-def looks_like_inn(name: str) -> bool:
-    """An INN is lower-case letters, maybe two words, ending in a known stem."""
-    words = name.lower().split()
-    return (not any(ch.isdigit() for ch in name) and 1 <= len(words) <= 2
-            and any(words[0].endswith(stem) or words[-1].endswith(stem) for stem in _INN_STEMS))
 
 
 @dataclass
@@ -51,7 +39,8 @@ class Drug:
             resolved = registry.resolve(name)
             if resolved != name or name in known:
                 return resolved
-        inn = [n for n in self.names if looks_like_inn(n)]
+        inn = [n for n in self.names if " " not in n.strip() and looks_like_inn(n) or
+               len(n.split()) == 2 and looks_like_inn(n.split()[0]) and not any(c.isdigit() for c in n)]
         return (inn or self.names)[0]
 
 
