@@ -36,6 +36,18 @@ class Chart:
     dropped_labels: int
 
 
+def split_lanes(drug: str, items: list[Visible], by: str | None) -> list[tuple[str, list[Visible]]]:
+    """A drug's lane, or one lane per indication or agency where its events name one (the
+    events that name none stay in the drug's own lane)."""
+    if by is None:
+        return [(drug, items)]
+    lanes: dict[str, list[Visible]] = {}
+    for item in items:
+        value = item.event.attributes.get(by)
+        lanes.setdefault(f"{drug} · {value}" if value else drug, []).append(item)
+    return sorted(lanes.items(), key=lambda lane: (lane[0] != drug, lane[0]))
+
+
 def _midpoint(item: Visible) -> date | None:
     start, end = occurred_bounds(item.event)
     if start is None:

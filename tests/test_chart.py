@@ -83,3 +83,11 @@ def test_without_matplotlib_the_command_says_how_to_install_it(seeded, tmp_path,
 
 def test_only_svg_or_png(seeded, tmp_path):
     assert ".pdf" in seeded("plot", "toripalimab", "-o", str(tmp_path / "x.pdf"), code=2).stderr
+
+
+def test_a_lane_per_agency_or_indication_where_events_name_one(seeded, tmp_path):
+    seeded("append", "toripalimab", "filing_accepted", "--date", "2021-03", "--agency", "FDA", "--application", "BLA")
+    svg = tmp_path / "by-agency.svg"
+    assert "4 lanes" in seeded("plot", "toripalimab", "APG-1387", "-o", str(svg), "--by", "agency").stderr
+    assert {"toripalimab · NMPA", "toripalimab · FDA", "APG-1387"} <= set(svg_texts(svg))
+    assert "toripalimab" in svg_texts(svg)  # the deal names no agency: it stays in the drug's own lane

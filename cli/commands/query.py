@@ -113,8 +113,10 @@ def events(ctx, drug, event_type, agency, since, until, fmt):
               help="Only what had happened by D, with a line at D.")
 @click.option("--since", metavar="D", callback=date_callback(parse_start_day), help="Start the chart at D.")
 @click.option("--until", metavar="D", callback=date_callback(parse_cutoff_day), help="End the chart at D.")
+@click.option("--by", type=click.Choice(["indication", "agency"]), help="A lane per indication or agency of each "
+                                                                       "drug, where its events name one.")
 @click.pass_context
-def plot(ctx, drugs, output, as_of, since, until):
+def plot(ctx, drugs, output, as_of, since, until, by):
     """Draw a timeline chart: one lane per drug, phases as spans, regulatory and deal
     milestones as labelled markers, partial dates as the interval they stand for.
     Needs matplotlib: pip install 'milestones[plot]'.
@@ -122,11 +124,12 @@ def plot(ctx, drugs, output, as_of, since, until):
     \b
     Examples:
       milestones plot toripalimab APG-1387 -o pipeline.svg
-      milestones plot toripalimab -o toripalimab.png --as-of 2019-01-01
+      milestones plot toripalimab -o toripalimab.png --as-of 2019-01-01 --by agency
     """
-    from eventstore.chart import draw
+    from eventstore.chart import draw, split_lanes
     store = obj(ctx).store()
-    timelines = [(store.canonical_name(d), queries.timeline(store, d, Cutoffs(as_of=as_of))) for d in drugs]
+    timelines = [lane for d in drugs
+                 for lane in split_lanes(store.canonical_name(d), queries.timeline(store, d, Cutoffs(as_of=as_of)), by)]
     chart = draw(timelines, output, as_of, since, until)
     click.echo(f"{chart.path}: {len(chart.lanes)} lanes, {len(chart.labels)} labels"
                + (f" ({chart.dropped_labels} left off for lack of room)" if chart.dropped_labels else ""), err=True)
