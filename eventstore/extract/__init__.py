@@ -24,6 +24,8 @@ _CLAUSE = re.compile(r";\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+(?:and|
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will)))")
 _DEAL_TYPES = {"collaboration_signed", "acquired"}
 MENTION = dict(TRIGGERS)["phase_mentioned"]
+_EVIDENCE = re.compile(r"\b(?:approv\w*|authori[sz]ation|supported by|based on|rests? on|rested on|registrational|"
+                       r"completed)\b", re.IGNORECASE)
 _REGULATORY = {"approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "designation_granted",
                "ind_cleared", "ind_filed"}
 _TRIAL = {"phase_started", "phase_completed", "results_reported", "trial_halted", "discontinued"}
@@ -137,8 +139,9 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
         found = [(t, m) for t, m in found if t != "approved"]  # an approval referred to, not announced
     if {"phase_started", "phase_completed"} <= names:
         found = [(t, m) for t, m in found if t != "phase_started"]
-    if "phase_mentioned" in names and names & {"phase_started", "phase_completed", "trial_halted"}:
-        found = [(t, m) for t, m in found if t != "phase_mentioned"]
+    if "phase_mentioned" in names and (names & {"phase_started", "phase_completed", "trial_halted", "results_reported"}
+                                       or _EVIDENCE.search(clause)):
+        found = [(t, m) for t, m in found if t != "phase_mentioned"]  # a trial cited for its results
     return found
 
 

@@ -65,8 +65,11 @@ _NOT_CODE = re.compile(r"^(?:NCT|ISRCTN|EudraCT|ISO|COVID|SARS|CD|IL|PD|HER|EGFR
                        r"KEYNOTE|CheckMate|IMpower|ORIENT|POLARIS|JUPITER|RATIONALE|CAPSTONE|DESTINY|CLEOPATRA|"
                        r"Type|Grade|Stage|Part|Phase|Cohort|Study|Trial|Protocol|Section|Form|Rule|Item|Room|"
                        r"Suite|Route|Highway|Building|Floor|Unit|Box|Fax|Tel|Phone|Ext|No)", re.IGNORECASE)
-_TRIAL_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:trial|study|studies|program|programme|cohort|registrational|pivotal|"
-                          r"clinical trial)\b", re.IGNORECASE)
+_TRIAL_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:(?:an?|the|its)\s+(?:[\w/-]+\s+){0,4})?(?:trial|study|studies|program|"
+                          r"programme|cohort|registrational|pivotal|clinical trial)\b", re.IGNORECASE)
+# Amino-acid substitutions (T790M, V600E) look like code names but are mutations.
+_YEAR_LIKE = re.compile(r"[A-Z]-?\d{4}")
+_MUTATION = re.compile(r"[ACDEFGHIKLMNPQRSTVWY]\d{2,4}[ACDEFGHIKLMNPQRSTVWY]")
 BRAND = re.compile(r"\b([A-Z][A-Za-z0-9-]{2,})\s?[®™]")
 INN_WORD = re.compile(r"\b([a-zA-Z][a-z]{3,}(?:-[a-z]{4})?)\b")
 COMPARATOR_CONTEXT = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|reference (?:product|drug)|biosimilar (?:to|of|"
@@ -159,7 +162,8 @@ def _candidates(sentence: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for m in CODE.finditer(sentence):
         token = m[1]
-        if _NOT_CODE.match(token) or _TRIAL_AFTER.match(sentence[m.end():]) or re.fullmatch(r"[A-Z]-?\d{4}", token):
+        if (_NOT_CODE.match(token) or _TRIAL_AFTER.match(sentence[m.end():]) or _YEAR_LIKE.fullmatch(token)
+                or _MUTATION.fullmatch(token)):
             continue
         if re.search(r"\b(?:Phase|phase)\s+\S*\s*$", sentence[:m.start()]) and token.isupper():
             continue  # "the Phase 3 HERITAGE-301 study": a trial's name
