@@ -24,6 +24,9 @@ _CLAUSE = re.compile(r";\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+(?:and|
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will)))")
 _DEAL_TYPES = {"collaboration_signed", "acquired"}
 MENTION = dict(TRIGGERS)["phase_mentioned"]
+_CO_DEVELOPING = re.compile(r"\b(?:developing|develop|co-develop\w*|jointly|co-commerciali[sz]\w*)\b", re.IGNORECASE)
+_SIGNING = re.compile(r"\b(?:sign\w*|enter\w*|agree\w*|struck|inked|formed|announc\w*|licen[cs]\w*|obtain\w*)\b",
+                      re.IGNORECASE)
 _EVIDENCE = re.compile(r"\b(?:approv\w*|authori[sz]ation|supported by|based on|rests? on|rested on|registrational|"
                        r"completed)\b", re.IGNORECASE)
 _REGULATORY = {"approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "designation_granted",
@@ -137,6 +140,8 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
     if "approved" in names and re.search(r"\b(?:since|after|following|before|upon|ahead of|pending|with)\s+(?:the |"
                                          r"its |this |that |a )?(?:\w+\s+){0,2}approval\b", clause, re.IGNORECASE):
         found = [(t, m) for t, m in found if t != "approved"]  # an approval referred to, not announced
+    if "collaboration_signed" in names and _CO_DEVELOPING.search(clause) and not _SIGNING.search(clause):
+        found = [(t, m) for t, m in found if t != "collaboration_signed"]  # working together, no deal told
     if {"phase_started", "phase_completed"} <= names:
         found = [(t, m) for t, m in found if t != "phase_started"]
     if "phase_mentioned" in names and (names & {"phase_started", "phase_completed", "trial_halted", "results_reported"}

@@ -62,7 +62,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                      r"deprioriti[sz]e[ds]?|will no longer (?:develop|pursue))\b[^.;]{0,40}\b(?:development|"
                      r"program|programme|pursuit|work on)\b|\bno longer (?:develop|pursu)\w*|"
                      r"\bdiscontinued (?:development|the program|the programme)"),
-    ("acquired", r"\b(?:acquir(?:e|ed|es|ing)|acquisition of|to buy|bought|buys|purchas(?:e|ed) of|takeover of|"
+    ("acquired", r"\b(?:acquir(?:e|ed|es|ing)(?! resistance| mutation| immun)|acquisition of|to buy|bought|buys|purchas(?:e|ed) of|takeover of|"
                  r"merger with|completed the acquisition)\b"),
     ("collaboration_signed", r"\b(?:enter(?:ed|s)? into|sign(?:ed|s)?|struck|inked|formed|announce[sd]? (?:a|an|the))"
                              r"\b[^.;]{0,80}\b(?:agreement|collaboration|partnership|alliance|license|licensing|"
