@@ -68,6 +68,7 @@ _NOT_CODE = re.compile(r"^(?:NCT|ISRCTN|EudraCT|ISO|COVID|SARS|CD|IL|PD|HER|EGFR
 _TRIAL_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:(?:an?|the|its)\s+(?:[\w/-]+\s+){0,4})?(?:trial|study|studies|program|"
                           r"programme|cohort|registrational|pivotal|clinical trial)\b", re.IGNORECASE)
 # Amino-acid substitutions (T790M, V600E) look like code names but are mutations.
+_BIOSIMILAR = re.compile(r"\bbiosimilars?\b", re.IGNORECASE)
 _YEAR_LIKE = re.compile(r"[A-Z]-?\d{4}")
 _MUTATION = re.compile(r"[ACDEFGHIKLMNPQRSTVWY]\d{2,4}[ACDEFGHIKLMNPQRSTVWY]")
 BRAND = re.compile(r"\b([A-Z][A-Za-z0-9-]{2,})\s?[®™]")
@@ -201,7 +202,8 @@ def build_lexicon(sentences: list[str]) -> Lexicon:
     for sentence in sentences:
         for _, name in _candidates(sentence):
             lexicon.add(name)
-    biosimilars = any(re.search(r"\bbiosimilars?\b", s, re.IGNORECASE) for s in sentences)
+    # A text about biosimilars says so more than once; one aside in a boilerplate does not count.
+    biosimilars = sum(len(_BIOSIMILAR.findall(s)) for s in sentences) >= 2
     for sentence in sentences:
         for pattern in (_PAIR, _ALSO):
             for m in pattern.finditer(sentence):
@@ -233,4 +235,10 @@ def comparators(sentences: list[str], lexicon: Lexicon) -> set[int]:
                 seen_as_comparator.add(id(drug))
             else:
                 seen_as_subject.add(id(drug))
-    return seen_as_comparator - seen_as_subject
+    not_subjects = seen_as_comparator - seen_as_subject
+    # In a text about biosimilars an INN with no code name of its own is the reference
+    # product's: the biosimilars are the drugs named by code (SCHEMA.md).
+    coded = [d for d in lexicon.drugs if any(CODE.fullmatch(n) for n in d.names)]
+    if coded and any(d.biosimilar for d in lexicon.drugs):
+        not_subjects |= {id(d) for d in lexicon.drugs if d not in coded}
+    return not_subjects
