@@ -21,7 +21,7 @@ from .text import Sentence, sentences
 from .when import Mention, dateline, mentions
 
 _CLAUSE = re.compile(r";\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+(?:and|but)\s+(?=(?:the\s+)?(?:company|"
-                     r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will)))")
+                     r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will))\b)")
 _DEAL_TYPES = {"collaboration_signed", "acquired"}
 MENTION = dict(TRIGGERS)["phase_mentioned"]
 _CO_DEVELOPING = re.compile(r"\b(?:developing|develop|co-develop\w*|jointly|co-commerciali[sz]\w*)\b", re.IGNORECASE)

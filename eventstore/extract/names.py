@@ -53,7 +53,7 @@ _NOT_INN = {"gene", "vaccine", "medicine", "routine", "online", "someone", "ever
 _SECOND_WORDS = ("vec", "gene", "cel", "leucel", "vedotin", "dotin", "tecan", "emtansine", "ozogamicin", "pegol",
                  "alfa", "beta", "tirumotecan", "soravtansine", "tesirine", "autogene")
 _FIRST_WORDS = ("gene", "cel", "mab", "tide", "feron", "poetin", "grastim", "ase")
-_NEXT_WORD = re.compile(r"\s+([a-z]{4,}(?:-[a-z0-9]{2,4})?)(?![\w-])")
+_NEXT_WORD = re.compile(r"\s+([a-z]{4,}(?:-[a-z0-9]{2,4}){0,2})(?![\w-])")
 _DOSAGE = re.compile(r"\s+(?:injection|for injection|tablets?|capsules?|oral solution|infusion|subcutaneous|"
                      r"intravenous|concentrate)$", re.IGNORECASE)
 CODE = re.compile(r"(?<![\w-])((?:[A-Z][A-Za-z]{0,6}|m[A-Z]{2,4})-?\d{3,8}[A-Za-z]?\d?(?:-\d+)?|"
@@ -68,6 +68,7 @@ _NOT_CODE = re.compile(r"^(?:NCT|ISRCTN|EudraCT|ISO|COVID|SARS|CD|IL|PD|HER|EGFR
 _TRIAL_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:(?:an?|the|its)\s+(?:[\w/-]+\s+){0,4})?(?:trial|study|studies|program|"
                           r"programme|cohort|registrational|pivotal|clinical trial)\b", re.IGNORECASE)
 # Amino-acid substitutions (T790M, V600E) look like code names but are mutations.
+_BRAND_WORD = re.compile(r"[A-Z][a-z]{3,}|[A-Z]{4,}")
 _BIOSIMILAR = re.compile(r"\bbiosimilars?\b", re.IGNORECASE)
 _YEAR_LIKE = re.compile(r"[A-Z]-?\d{4}")
 _MUTATION = re.compile(r"[ACDEFGHIKLMNPQRSTVWY]\d{2,4}[ACDEFGHIKLMNPQRSTVWY]")
@@ -210,8 +211,10 @@ def build_lexicon(sentences: list[str]) -> Lexicon:
                 a, b = _DOSAGE.sub("", m[1].strip()), _DOSAGE.sub("", m[2].strip())
                 if a.casefold() == b.casefold() or not (lexicon.get(a) or lexicon.get(b)):
                     continue
-                if all(lexicon.get(x) or _is_drug_form(x) for x in (a, b)):
-                    lexicon.add(a, same_as=b)
+                if all(lexicon.get(x) or _is_drug_form(x) for x in (a, b)) or (
+                        (lexicon.get(b) or _is_drug_form(b)) and _BRAND_WORD.fullmatch(a)
+                        and a.lower() not in _NOT_INN):
+                    lexicon.add(a, same_as=b)  # "Besremi (ropeginterferon alfa-2b-njft)": a brand and its INN
     for drug in lexicon.drugs:
         drug.biosimilar = biosimilars
     return lexicon
