@@ -68,6 +68,14 @@ _NOT_CODE = re.compile(r"^(?:NCT|ISRCTN|EudraCT|ISO|COVID|SARS|CD|IL|PD|HER|EGFR
 _TRIAL_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:(?:an?|the|its)\s+(?:[\w/-]+\s+){0,4})?(?:trial|study|studies|program|"
                           r"programme|cohort|registrational|pivotal|clinical trial)\b", re.IGNORECASE)
 # Amino-acid substitutions (T790M, V600E) look like code names but are mutations.
+_ACID = re.compile(r"\s+(acid)\b")
+_INN_BEFORE = re.compile(r"[a-z]{4,}(?:vir|mab|nib|tide)\s+$")
+def _company_use(name: str) -> re.Pattern:
+    n = re.escape(name)
+    return re.compile(rf"\b{n}(?:'s)? (?:Inc|Ltd|Corp|Pharmaceuticals|Therapeutics|Biosciences|said|says|announced|"
+                      rf"reported|receives|Receives|shares)\b|\baccording to {n}\b", re.IGNORECASE)
+
+
 _BRAND_WORD = re.compile(r"[A-Z][a-z]{3,}|[A-Z]{4,}")
 _BIOSIMILAR = re.compile(r"\bbiosimilars?\b", re.IGNORECASE)
 _YEAR_LIKE = re.compile(r"[A-Z]-?\d{4}")
@@ -145,6 +153,11 @@ class Lexicon:
                     drug.names.append(n)
         return drug
 
+    def remove(self, drug: Drug) -> None:
+        self.drugs.remove(drug)
+        self._by_name = {k: d for k, d in self._by_name.items() if d is not drug}
+        self._pattern = None
+
     def pattern(self) -> re.Pattern | None:
         if self._pattern is None and self._by_name:
             names = sorted(self._by_name, key=len, reverse=True)
@@ -176,6 +189,10 @@ def _candidates(sentence: str) -> list[tuple[int, str]]:
             found.append((m.start(), word))
     for m in INN_WORD.finditer(sentence):
         word = m[1]
+        acid = _ACID.match(sentence, m.end())
+        if acid and word.lower().endswith("ic") and not _INN_BEFORE.search(sentence[:m.start()]):
+            found.append((m.start(), f"{word} {acid[1]}"))  # "obeticholic acid", "zoledronic acid"
+            continue
         inn = looks_like_inn(word)
         # Biologics are often named by two words: "onasemnogene abeparvovec", "peginterferon alfa-2b".
         if not inn and not word.lower().endswith(_FIRST_WORDS):
@@ -217,6 +234,12 @@ def build_lexicon(sentences: list[str]) -> Lexicon:
                     lexicon.add(a, same_as=b)  # "Besremi (ropeginterferon alfa-2b-njft)": a brand and its INN
     for drug in lexicon.drugs:
         drug.biosimilar = biosimilars
+    # A capitalised name that the text uses as a company ("Intercept said", "According to
+    # Intercept", "Intercept Pharmaceuticals") is not a drug, whatever its ending.
+    text = " ".join(sentences)
+    for drug in list(lexicon.drugs):
+        if all(n[:1].isupper() and not CODE.fullmatch(n) and _company_use(n).search(text) for n in drug.names):
+            lexicon.remove(drug)
     return lexicon
 
 
