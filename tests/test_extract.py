@@ -173,3 +173,14 @@ def test_a_biosimilar_is_named_by_its_code_and_the_reference_inn_is_not_a_subjec
     assert ("EXB-1401", "approved", "2021-04-22") in found
     assert ("EXB-1401", "filing_accepted", "2020-03") in found
     assert not any(drug == "trastuzumab" for drug, _, _ in found)
+
+
+def test_company_names_acid_inns_and_agreements_to_acquire():
+    text = ("Intercept receives complete response letter for obeticholic acid\n\nNEW YORK, April 22, 2021 -- "
+            "Intercept said the FDA issued a complete response letter for obeticholic acid in NASH today. "
+            "Example Bio signed a definitive agreement to acquire Intercept and its drug EXB-330 today.")
+    found = events(text)
+    assert ("obeticholic acid", "rejected", "2021-04-22") in found
+    assert not any(drug.lower() == "intercept" for drug, _, _ in found)
+    assert ("EXB-330", "acquired", "2021-04-22") in found
+    assert not any(t == "collaboration_signed" for _, t, _ in found)

@@ -136,7 +136,10 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
             r"\b(?:development|program|programme)\b", clause, re.I) else "trial_halted"
         found = [(t, m) for t, m in found if t != drop]
     if "acquired" in names and "collaboration_signed" in names:
-        found = [(t, m) for t, m in found if t != "acquired"]
+        # "signed a definitive agreement to acquire": the agreement is the acquisition
+        drop = "collaboration_signed" if re.search(r"\b(?:to acquire|acquisition of|merger)\b", clause, re.I) \
+            else "acquired"
+        found = [(t, m) for t, m in found if t != drop]
     if "approved" in names and re.search(r"\b(?:since|after|following|before|upon|ahead of|pending|with)\s+(?:the |"
                                          r"its |this |that |a )?(?:\w+\s+){0,2}approval\b", clause, re.IGNORECASE):
         found = [(t, m) for t, m in found if t != "approved"]  # an approval referred to, not announced
