@@ -49,7 +49,7 @@ def decide(store: SQLStore, proposed: list[Proposed], published: date | None) ->
     decisions = []
     history: dict[str, list[RecordedEvent]] = {}
     for p in proposed:
-        drug = next((store.canonical_name(n) for n in [p.drug, *p.names] if _known(store, n)), p.drug)
+        drug = next((store.canonical_name(n) for n in [p.drug, *p.names] if store.is_known(n)), p.drug)
         if name_key(drug) not in history:
             try:
                 history[name_key(drug)] = [v.event for v in visible(store.read_drug(drug))]
@@ -66,14 +66,6 @@ def decide(store: SQLStore, proposed: list[Proposed], published: date | None) ->
         else:
             decisions.append(Decision(p, drug, "known", match))
     return decisions
-
-
-def _known(store: SQLStore, name: str) -> bool:
-    try:
-        store.read_drug(name)
-        return True
-    except UnknownDrug:
-        return False
 
 
 def apply(store: SQLStore, decisions: list[Decision], source: str, text: str, reported: PartialDate,

@@ -13,7 +13,7 @@ from .expectations import Expected
 from .events import EVENT_TYPES, RecordedEvent
 from .projection import current_status
 from .status import Cutoffs, DrugStatus, Visible, fold, visible
-from .store.sql import SQLStore
+from .store.sql import SQLStore, unknown_drug
 
 
 def timeline(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> list[Visible]:
@@ -44,7 +44,8 @@ def search(store: SQLStore, drug: str | None = None, event_type: str | None = No
         raise InvalidEvent(f"unknown event type {event_type!r}; known types: {', '.join(EVENT_TYPES)}")
     names = None
     if drug is not None:
-        store.read_drug(drug)  # an unknown drug is an error, as everywhere
+        if not store.is_known(drug):
+            raise unknown_drug(drug)  # as everywhere
         registry = store.aliases()
         names = registry.names_of(registry.resolve(" ".join(drug.split())))
     found = store.find(names, event_type, since, until)

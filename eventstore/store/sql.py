@@ -78,6 +78,10 @@ class PendingFact:
                    reported=event.reported, idempotency_key=event.idempotency_key, id=event_id)
 
 
+def unknown_drug(drug: str) -> UnknownDrug:
+    return UnknownDrug(f"unknown drug {drug!r}: the store has no event or alias for it (see `milestones drugs`)")
+
+
 @dataclass(frozen=True)
 class Head:
     """The last row of the log as an appender sees it under the lock."""
@@ -481,10 +485,14 @@ class SQLStore(EventStore):
                 query = query.where(E.c.recorded <= format_instant(recorded_by))
             events = [row_to_event(r) for r in conn.execute(query)]
             if not events and not self._is_known(conn, drug):
-                raise UnknownDrug(f"unknown drug {drug!r}: the store has no event or alias for it "
-                                  f"(see `milestones drugs`)")
+                raise unknown_drug(drug)
             return events
         return self._run(read)
+
+    def is_known(self, drug: str) -> bool:
+        """Whether the store holds any fact of this name, or an alias of it."""
+        drug = clean_drug_name(drug)
+        return self._run(lambda conn: self._is_known(conn, drug))
 
     def _is_known(self, conn: Connection, name: str) -> bool:
         if conn.execute(select(E.c.position).where(E.c.stream_key == name_key(name)).limit(1)).first():
