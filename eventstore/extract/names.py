@@ -9,9 +9,28 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-_STRONG_STEMS = ("mab", "nib", "ciclib", "parib", "vir", "tide", "leucel", "platin", "taxel", "tecan",
-                 "vec", "siran", "rsen", "zomib", "lutamide", "lisib", "degib", "fenib", "toclax",
-                 "glutide", "gliflozin", "gliptin", "cept", "kinra", "tinib", "imod", "lukast", "stat", "sartan")
+# Endings of INNs, from the WHO's list of common stems ("The use of stems in the selection
+# of INNs"): a word of six letters or more that ends so, and is not a common word, is a drug.
+_STRONG_STEMS = (
+    # biologics and advanced therapies
+    "mab", "cept", "kinra", "leucel", "cel", "vec", "siran", "rsen", "plermin", "poetin", "grastim",
+    "leukin", "feron", "nakin", "dekin", "tide", "glutide", "lintide", "relin", "relix", "pressin",
+    "tocin", "parin", "teplase",
+    # enzyme, kinase and receptor inhibitors
+    "nib", "tinib", "ciclib", "parib", "zomib", "lisib", "degib", "fenib", "rafenib", "toclax", "stat", "cestat",
+    "gliflozin", "gliptin", "glitazone", "xaban", "gatran", "grel", "coxib", "lukast", "sartan", "pril", "entan",
+    "olol", "dipine", "vastatin", "fibrate", "dronate", "imod", "citinib", "metinib", "tirom", "tirome",
+    "fungin", "previr", "buvir", "asvir", "vir", "navir", "tegravir", "ciclovir", "fovir",
+    # antibacterials and antimicrobials
+    "micin", "mycin", "cillin", "cycline", "floxacin", "penem", "bactam", "azole", "conazole", "bendazole",
+    "quine", "oquine",
+    # small molecules by class
+    "taxel", "platin", "tecan", "rubicin", "trexed", "citabine", "lutamide", "trozole", "mestane", "olone",
+    "sonide", "metasone", "perone", "peridone", "piprazole", "apine", "oxetine", "pramine", "triptyline",
+    "anserin", "setron", "triptan", "gepant", "prazole", "prazan", "tidine", "onium", "curium", "caine",
+    "barbital", "azepam", "azolam", "plon", "fylline", "terol", "sonide", "dopa", "giline", "pirdine",
+    "adol", "orphine", "semide", "thiazide", "setron", "lamide", "tadine",
+)
 # Words with a drug-like ending that are not drugs.
 _NOT_INN = {"gene", "vaccine", "medicine", "routine", "online", "someone", "everyone", "alone", "done", "none",
             "one", "phone", "tone", "stone", "zone", "bone", "ozone", "hormone", "milestone", "cornerstone",
@@ -48,7 +67,8 @@ _NOT_INN = {"gene", "vaccine", "medicine", "routine", "online", "someone", "ever
             "encouragement", "advancement", "amendment", "measurement", "reimbursement", "procurement",
             "mechanism", "organism", "prism", "autism", "tourism", "chrism", "carcinogen", "pathogen",
             "collagen", "estrogen", "androgen", "nitrogen", "oxygen", "hydrogen", "glycogen", "allergen",
-            "imagine", "routine", "mine", "wine", "spine", "urine", "saline", "iodine", "morphine"}
+            "imagine", "routine", "mine", "wine", "spine", "urine", "saline", "iodine", "morphine", "concept", "except",
+            "intercept", "accept", "cholesterol", "carbapenem", "parcel", "excel", "cancel", "equine", "marcel"}
 # Second words of two-word INNs: conjugates, gene and cell therapies, pegylated forms.
 _SECOND_WORDS = ("vec", "gene", "cel", "leucel", "vedotin", "dotin", "tecan", "emtansine", "ozogamicin", "pegol",
                  "alfa", "beta", "tirumotecan", "soravtansine", "tesirine", "autogene")
@@ -56,15 +76,16 @@ _FIRST_WORDS = ("gene", "cel", "mab", "tide", "feron", "poetin", "grastim", "ase
 _NEXT_WORD = re.compile(r"\s+([a-z]{4,}(?:-[a-z0-9]{2,4}){0,2})(?![\w-])")
 _DOSAGE = re.compile(r"\s+(?:injection|for injection|tablets?|capsules?|oral solution|infusion|subcutaneous|"
                      r"intravenous|concentrate)$", re.IGNORECASE)
+# Code names: JS001, APG-1387, LY3305677, HLX02 (two digits only after two or more capitals).
 CODE = re.compile(r"(?<![\w-])((?:[A-Z][A-Za-z]{0,6}|m[A-Z]{2,4})-?\d{3,8}[A-Za-z]?\d?(?:-\d+)?|"
-                  r"[A-Z]{2,6}-[A-Z]?\d{2,4}[A-Za-z]?)(?![\w-])")
+                  r"[A-Z]{2,6}-[A-Z]?\d{2,4}[A-Za-z]?|[A-Z]{2,4}\d{2}[A-Z]?)(?![\w-])")
 _NOT_CODE = re.compile(r"^(?:NCT|ISRCTN|EudraCT|ISO|COVID|SARS|CD|IL|PD|HER|EGFR|FGFR|BRCA|KRAS|NRAS|BRAF|ALK|"
                        r"JAK|CDK|HLA|TNF|VEGF|IFN|GLP|SGLT|DPP|MERS|H\d|N\d|ICD|SMN|HIV|HBV|HCV|US|USD|EUR|RMB|"
                        r"CNY|HKD|GBP|JPY|NASDAQ|NYSE|HKEX|SSE|STAR|FY|Q|H|CAR|TCR|ADC|mRNA$|DNA|RNA|WHO|"
                        r"ASCO|ESMO|ASH|AACR|EHA|WCLC|SABCS|ADA|EASL|AASLD|ATS|ERS|ACR|EULAR|AAN|ECTRIMS|IDWeek|"
                        r"KEYNOTE|CheckMate|IMpower|ORIENT|POLARIS|JUPITER|RATIONALE|CAPSTONE|DESTINY|CLEOPATRA|"
                        r"Type|Grade|Stage|Part|Phase|Cohort|Study|Trial|Protocol|Section|Form|Rule|Item|Room|"
-                       r"Suite|Route|Highway|Building|Floor|Unit|Box|Fax|Tel|Phone|Ext|No)", re.IGNORECASE)
+                       r"Suite|Route|Highway|Building|Floor|Unit|Box|Fax|Tel|Phone|Ext|No)(?![a-z])", re.IGNORECASE)
 _TRIAL_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:(?:an?|the|its)\s+(?:[\w/-]+\s+){0,4})?(?:trial|study|studies|program|"
                           r"programme|cohort|registrational|pivotal|clinical trial)\b", re.IGNORECASE)
 # Amino-acid substitutions (T790M, V600E) look like code names but are mutations.
@@ -97,6 +118,8 @@ def looks_like_inn(word: str) -> bool:
     base = word.lower().split("-")[0]
     if base.endswith(("glutide", "paratide")):
         return True
+    if base.endswith("cel") and len(base) < 8:
+        return False  # cell therapies have long names; "parcel", "cancel" and surnames do not
     return (len(base) >= 6 and base not in _NOT_INN and _STEM_END.search(base) is not None
             and not base.endswith(("ase", "statement")))
 
