@@ -195,13 +195,14 @@ def extract(text: str, published: date | None = None) -> Extraction:
             markers = [m.start() for m in FORWARD.finditer(clause)]
             if NOT_A_DECISION.search(clause):
                 found = [(t, m) for t, m in found if t != "approved"]
-            clause_named = [d for _, d, _ in lexicon.find(clause) if id(d) not in not_subjects]
-            clause_named = list({id(d): d for d in clause_named}.values())
+            in_clause = [(at, d) for at, d, _ in lexicon.find(clause) if id(d) not in not_subjects]
             for type_, trigger in found:
                 if type_ in _DEAL_TYPES:
                     subjects = named or ([context] if context else [])
+                elif in_clause:  # the drug named nearest the words that state the event
+                    subjects = [min(in_clause, key=lambda n: abs(n[0] - trigger.start()))[1]]
                 else:
-                    subjects = (clause_named or named or [context])[:1] if (clause_named or named or context) else []
+                    subjects = (named or [context])[:1] if (named or context) else []
                 # A forward-looking word governs what follows it (and "approval is expected")
                 forward = any(at < trigger.end() + 25 for at in markers)
                 usable = dates if forward else past

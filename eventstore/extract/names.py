@@ -196,16 +196,57 @@ class Lexicon:
         return [(m.start(), self._by_name[m[1].casefold()], m[1]) for m in pattern.finditer(text)]
 
 
-def _candidates(sentence: str) -> list[tuple[int, str]]:
+_PLACES = (r"China|Japan|Korea|South Korea|Taiwan|Europe|America|India|Germany|France|Britain|Canada|Australia|"
+           r"Switzerland|Italy|Spain|Israel|Singapore|Denmark|Sweden|Belgium|Brazil|Russia|Alzheimer|Parkinson|"
+           r"Crohn|Huntington|Hodgkin|FDA|EMA|NMPA|PMDA|MHRA|CHMP|Agency|Commission|Administration|Ministry")
+# Names with no stem, ® or digits, told by how the text introduces them: "the candidate,
+# CVnCoV,", "schizophrenia drug KarXT", "GSK's Arexvy was cleared".
+_DRUG_NOUN = (r"(?:drug|candidate|vaccine|therapy|medicine|product|antibody|biosimilar|compound|asset|molecule|"
+              r"inhibitor|agonist|antagonist|analogue|analog|conjugate|antibiotic|formulation)")
+_CUED = re.compile(rf"\b{_DRUG_NOUN},?\s+(?:called\s+|named\s+|dubbed\s+|known as\s+)?"
+                   rf"([A-Z][A-Za-z0-9-]{{3,}}|[a-z]{{6,}})\b(?!['’]s|\s+[A-Z])|"
+                   rf"\b(?!(?:{_PLACES})\b)[A-Z][\w&-]+(?:'s|’s|')\s+([A-Z][A-Za-z0-9-]{{3,}}|[a-z]{{6,}})\s+"
+                   rf"(?:was|is|has|had|won|wins|received|receives|gets|got|clears|cleared|passed|passes|failed|fails|"
+                   rf"flunks|met|meets|showed|shows|for|became|approval|approved|launch)\b")
+_COMMON_ENDING = re.compile(r"(?:ed|ing|es|s|al|ion|ate|ive|ly|er|ment|ity|ence|ance|ful|ous|ic|ry|ise|ize|ist|or|ure|"
+                            r"ty|ble|ward|ther|ough|ady|own|ven|ose|orm|ine|nd|ch|ght|ld|ht|cy|nst|ss|sm|th)$")
+_NOT_NAMES = {"Committee", "Center", "Centre", "Board", "Office", "Division", "Ministry", "Chief", "President", "Phase",
+              "Agency", "Administration", "Commission", "Department", "Institute", "University", "Group", "Company",
+              "Food", "National", "Drug", "Medical", "Health", "Pharmaceutical", "Pharmaceuticals", "China", "Japan",
+              "Europe", "Korea", "Taiwan", "Annual", "Type", "Grade", "Stage", "Part", "This", "That", "These", "The",
+              "With", "From", "After", "Before", "During", "While", "When", "Which", "Their", "Its"}
+
+
+def _not_a_drug(sentence: str) -> set[str]:
+    """Code-like names a sentence uses for a trial, a scale, a gene or a protein ("the
+    Phase 3 HERITAGE-301 study", "HGB-206 and HGB-210 studies", "HAMD-17 total score",
+    "RPE65 mutations"): the text means the same thing wherever else it uses them."""
+    out = set()
+    for m in CODE.finditer(sentence):
+        token = m[1]
+        if _TRIAL_AFTER.match(sentence[m.end():]) or _USE_AFTER.match(sentence[m.end():]) or (
+                re.search(r"\b(?:Phase|phase)\s+\S*\s*$", sentence[:m.start()]) and token.isupper()):
+            out.add(token.casefold())
+    return out
+
+
+_USE_AFTER = re.compile(r"^\s*(?:(?:and|or|,)\s+[\w-]+\s+)?(?:trials?|stud(?:y|ies)|(?:total )?scores?|scales?|"
+                        r"mutations?|mutant|genes?|receptors?|proteins?|variants?|expression|deletion|"
+                        r"positive|negative|status)\b", re.IGNORECASE)
+
+
+def _candidates(sentence: str, not_drugs: set[str], lowercase_words: set[str]) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for m in CODE.finditer(sentence):
         token = m[1]
-        if (_NOT_CODE.match(token) or _TRIAL_AFTER.match(sentence[m.end():]) or _YEAR_LIKE.fullmatch(token)
+        if (_NOT_CODE.match(token) or token.casefold() in not_drugs or _YEAR_LIKE.fullmatch(token)
                 or _MUTATION.fullmatch(token)):
             continue
-        if re.search(r"\b(?:Phase|phase)\s+\S*\s*$", sentence[:m.start()]) and token.isupper():
-            continue  # "the Phase 3 HERITAGE-301 study": a trial's name
         found.append((m.start(), token))
+    for m in _CUED.finditer(sentence):
+        word = m[1] or m[2]
+        if _plausible_name(word) and not (word[0].isupper() and word.lower() in lowercase_words):
+            found.append((m.start(1) if m[1] else m.start(2), word))
     for m in BRAND.finditer(sentence):
         word = m[1]
         if word.split()[0].lower() not in _NOT_INN and not word.isdigit():
@@ -229,6 +270,13 @@ def _candidates(sentence: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def _plausible_name(word: str) -> bool:
+    """A cued word that could be a name, not an English word or an institution."""
+    if word[0].isupper():  # a brand has lower-case letters: GLP-1 and NMPA are not brands
+        return word not in _NOT_NAMES and any(c.islower() for c in word)
+    return word not in _NOT_INN and not _COMMON_ENDING.search(word)
+
+
 _PAIR = re.compile(r"([A-Za-z0-9][\w-]*(?:\s[a-z][\w-]+)?)\s?[®™]?\s*\((?:also known as |formerly |code(?:[- ]named)? |"
                    r"or |INN:? |generic name:? |brand name:? )?([A-Za-z0-9][\w-]*(?:\s[a-z][\w-]+)?)[®™]?"
                    r"(?:[;,][^)]*)?\)")
@@ -240,8 +288,11 @@ _ALSO = re.compile(r"([A-Za-z0-9][\w-]*)[®™]?,?\s+(?:also known as|formerly k
 def build_lexicon(sentences: list[str]) -> Lexicon:
     """Find every drug name in the text and link the names the text pairs."""
     lexicon = Lexicon()
+    not_drugs = set().union(*map(_not_a_drug, sentences)) if sentences else set()
+    # A capitalised word the text also writes in lower case is an English word ("Against").
+    lowercase_words = {w for s in sentences for w in re.findall(r"\b[a-z]{3,}\b", s)}
     for sentence in sentences:
-        for _, name in _candidates(sentence):
+        for _, name in _candidates(sentence, not_drugs, lowercase_words):
             lexicon.add(name)
     # A text about biosimilars says so more than once; one aside in a boilerplate does not count.
     biosimilars = sum(len(_BIOSIMILAR.findall(s)) for s in sentences) >= 2
