@@ -15,10 +15,10 @@ from typing import Any
 
 from ..dates import PartialDate
 from .names import Drug, build_lexicon, comparators
-from .patterns import (FORWARD, NOT_A_DECISION, TRIGGER_WORDS, TRIGGERS, agency_of, application_of, designation_of,
+from .patterns import (DECIDED, FORWARD, NOT_A_DECISION, TRIGGER_WORDS, TRIGGERS, agency_of, application_of, designation_of,
                        pathway_of, phase_of)
 from .text import Sentence, sentences
-from .when import Mention, dateline, mentions
+from .when import MONTHS, Mention, dateline, mentions
 
 _CLAUSE = re.compile(r";\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+(?:and|but)\s+(?=(?:the\s+)?(?:company|"
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will))\b)")
@@ -65,13 +65,39 @@ def _clauses(text: str) -> list[str]:
 
 
 _SAME = re.compile(r"\b(?:the|that) same (day|month|year)\b|\bthat (month|year)\b", re.IGNORECASE)
+# Told relative to the date told before: "a month after that", "the following year", "in April of that year".
+_NEXT = re.compile(r"\b(?:(?:a|one) (month|year) (?:after that|later)|the (?:following|next) (month|year))\b", re.IGNORECASE)
+_MONTH_OF_THAT_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\w*\s+of\s+(?:that|the same) year\b", re.IGNORECASE)
+
+
+_REPORTED = re.compile(r"\b(?:said|says|announced|reported|disclosed|confirmed|posted)\b")
+
+
+def _reported_on(sentence: str, dates: list[Mention]) -> Mention | None:
+    """The date a sentence says the news was told ("…, it said on Monday"): it dates
+    whatever the sentence reports that carries no date of its own."""
+    return next((d for verb in _REPORTED.finditer(sentence) for d in dates
+                 if verb.start() <= d.start <= verb.end() + 12), None)
 
 
 def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Mention],
-              earlier: PartialDate | None) -> PartialDate:
+              earlier: PartialDate | None, reported: Mention | None) -> PartialDate:
     """The date nearest the trigger within the clause; "the same month" takes the date
-    told last before; else none (an unknown date)."""
+    told last before; a sentence that says when it was told dates the rest; else none
+    (an unknown date)."""
     inside = [d for d in dates if clause_start <= d.start < clause_start + len(clause)]
+    if not inside and reported is not None and reported in dates:
+        return reported.when
+    if not inside and earlier is not None and earlier.is_known:
+        start = earlier.start
+        following = _NEXT.search(clause)
+        if following:
+            if (following[1] or following[2]).lower() == "year":
+                return PartialDate.parse(str(start.year + 1))
+            return PartialDate.parse(f"{start.year + start.month // 12}-{start.month % 12 + 1:02d}")
+        named_month = _MONTH_OF_THAT_YEAR.search(clause)
+        if named_month:
+            return PartialDate.parse(f"{start.year}-{MONTHS[named_month[1].lower()[:3]]:02d}")
     if not inside:
         same = _SAME.search(clause)
         if same and earlier is not None and earlier.is_known:
@@ -167,6 +193,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
     expected: list[Proposed] = []
     last_told: PartialDate | None = None  # the last date told in the paragraph, for "the same month"
     last_paragraph = -1
+    news_day = _news_day(parts, first_body, published)
     for sentence in parts:
         named = [d for _, d, _ in lexicon.find(sentence.text) if id(d) not in not_subjects]
         named = list({id(d): d for d in named}.values())
@@ -183,6 +210,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
             paragraph_drug.setdefault(sentence.paragraph, named[0])
         dates = mentions(sentence.text, published)
         past = [d for d in dates if published is None or d.when.start <= published]  # events cannot be later
+        reported = _reported_on(sentence.text, past)
         if sentence.paragraph != last_paragraph:
             last_told, last_paragraph = None, sentence.paragraph
         offset = 0
@@ -209,10 +237,10 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 if type_ == "phase_mentioned":
                     type_, when = "phase_started", PartialDate.unknown()
                 else:
-                    when = _date_for(start, clause, trigger, usable, last_told)
-                if not when.is_known and published is not None and _is_news_of_the_day(sentence, first_body) \
-                        and trigger.re is not MENTION:
-                    when = PartialDate.of_day(published)
+                    when = _date_for(start, clause, trigger, usable, last_told, reported)
+                if not when.is_known and news_day is not None and trigger.re is not MENTION and (
+                        _is_news_of_the_day(sentence, first_body) or DECIDED.search(clause)):
+                    when = news_day
                 if type_ == "approved" and not when.is_known and not _attributes(type_, clause, sentence.text).get(
                         "agency") and re.match(r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I):
                     continue  # "The approval was based on …": a reference to an approval told elsewhere
@@ -227,9 +255,24 @@ def extract(text: str, published: date | None = None) -> Extraction:
     return Extraction(published, _merge(events), _merge(expected))
 
 
+def _news_day(parts: list[Sentence], first_body: int | None, published: date | None) -> PartialDate | None:
+    """The day the news happened: the day its lead says it was told ("the company said on
+    Wednesday"), else the day it was published."""
+    if published is None:
+        return None
+    lead = [s for s in parts if first_body is not None and s.paragraph >= first_body][:3]
+    for sentence in lead:
+        told = _reported_on(sentence.text, [d for d in mentions(sentence.text, published)
+                                            if d.when.precision == "day" and d.when.start <= published])
+        if told is not None:
+            return told.when
+    return PartialDate.of_day(published)
+
+
 def _is_news_of_the_day(sentence: Sentence, first_body: int | None) -> bool:
     """The headline and the dateline paragraph tell what happened on the day of the news."""
-    return sentence.headline or bool(re.search(r"\b(?:today|announced|announces)\b", sentence.text)) or (
+    return sentence.headline or bool(re.search(r"\b(?:today|announced|announces)\b", sentence.text)) or bool(
+        re.search(r"\b(?:said|says|disclosed|confirmed)\b.*\b(?:has|have) (?:been )?\w+(?:ed|en)\b", sentence.text)) or (
         sentence.paragraph == first_body and bool(re.search(r"\b(?:has|have) (?:been )?\w+ed\b", sentence.text)))
 
 

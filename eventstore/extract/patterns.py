@@ -5,12 +5,18 @@ from __future__ import annotations
 import re
 
 FORWARD = re.compile(
-    r"\b(?:expects?|expected|expecting|anticipat\w*|plans?\s+to|planned|planning|intends?|intended\s+to|will|would|"
+    r"\b(?:expects?|expected|expecting|anticipat\w*|plans?\s+to|planned|planning|intends?|intended\s+to|would|"
+    # "will halt", "will no longer pursue": a decision taken now, not a plan
+    r"will(?!\s+(?:also\s+)?(?:halt|stop|discontinue|end|terminate|no longer|cease|wind|close|shut)\b)|"
     r"(?-i:may)|might|could|should|aims?\s+to|target(?:ed|s)?\s+action\s+date|PDUFA|goal\s+date|on\s+track\s+to|"
     r"scheduled|upcoming|seeks?|seeking|hopes?\s+to|potential(?:ly)?\s+(?:approv|launch|file)|is\s+set\s+to|"
     r"are\s+set\s+to|next\s+step|forthcoming|to\s+be\s+(?:submitted|filed|presented|launched|initiated)|"
     r"subject\s+to|pending|intention|prepar(?:es|ing)\s+to|if\s+approved|once\s+approved|upon\s+approval|"
     r"by\s+the\s+end\s+of|later\s+this\s+year|in\s+the\s+coming)\b", re.IGNORECASE)
+
+# "will halt", "will no longer pursue": announced as decided, so dated the day of the news.
+DECIDED = re.compile(r"\bwill (?:also )?(?:halt|stop|discontinue|end|terminate|no longer|cease|wind|close|shut)\b",
+                     re.IGNORECASE)
 
 # Positive opinions, recommendations and votes are not decisions (SCHEMA.md).
 NOT_A_DECISION = re.compile(r"\b(?:positive opinion|recommend(?:ed|ing|s|ation)|advisory committee|panel|voted?|"
@@ -29,6 +35,9 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
     ("trial_halted", r"\b(?:clinical hold|partial hold|placed (?:the trial |the study )?on hold|put on hold|"
                      r"paused|pausing|suspend(?:ed|s|ing)?|halt(?:ed|s|ing)?|terminat(?:ed|ing|ion of)|"
                      r"stopp(?:ed|ing) (?:the |its |a )?(?:trial|study|enrol\w*|dosing))\b|"
+                     r"\b(?:shut(?:s|ting)? down|scrap(?:s|ped|ping)?|wound down|wind(?:s|ing)? down|clos(?:ed|es|ing)|"
+                     r"halt(?:s|ed|ing)|(?:will|to) (?:also )?(?:halt|end)|end(?:s|ed|ing))\b[^.;]{0,50}\b(?:trials?|"
+                     r"stud(?:y|ies)|extension)\b|"
                      r"\b(?:discontinu\w+|end(?:ed|ing)|stop(?:ped|ping)?)\b[^.;]{0,40}\b(?:trials?|stud(?:y|ies))\b|"
                      r"\b(?:stopped|halted|terminated|discontinued|ended)\b[^.;]{0,60}\b(?:futility|for lack of "
                      r"efficacy|early)\b|\b(?:impos(?:ed|es|ing)|plac(?:ed|es|ing))\b[^.;]{0,30}\bhold\b|"
@@ -58,9 +67,13 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                  r"marketing authori[sz]ation|licen[sc]ed for|registered in|conditional(?:ly)? (?:granted|approved))"),
     ("launched", r"\b(?:launch(?:ed|es)? (?:in|the|of|across|commercially)|commercial launch|now (?:commercially )?"
                  r"available|became available|made available)\b"),
-    ("discontinued", r"\b(?:discontinu(?:e|ed|es|ing|ation of)|cease|ceased|stop(?:ped)?|end(?:ed)?|abandon(?:ed)?|"
-                     r"deprioriti[sz]e[ds]?|will no longer (?:develop|pursue))\b[^.;]{0,40}\b(?:development|"
-                     r"program|programme|pursuit|work on)\b|\bno longer (?:develop|pursu)\w*|"
+    ("discontinued", r"\b(?:discontinu(?:e|ed|es|ing|ation of)|cease|ceased|stop(?:ped)?|end(?:ed|ing|s)?|abandon(?:ed)?|"
+                     r"deprioriti[sz]e[ds]?|will no longer (?:develop|pursue)|halt(?:s|ed|ing)?|scrap(?:s|ped)?|"
+                     r"drop(?:s|ped)?|shelv(?:e|es|ed)|ax(?:es|ed)|cull(?:s|ed)?)\b[^.;]{0,40}\b(?:development|"
+                     r"program|programme|programs|pursuit|work on)\b|\bno longer (?:develop|pursu)\w*|"
+                     r"\b(?:drops|dropped|scraps|scrapped|shelves|shelved|axes|axed|culls|culled|abandons|abandoned|"
+                     r"pull(?:s|ed) the plug on)\s+(?:its |the |their )?(?=(?-i:[A-Za-z]*[A-Z0-9-]{2,}|[a-z]+(?:mab|nib|"
+                     r"tide|vir|cept|stat)\b))|"
                      r"\bdiscontinued (?:development|the program|the programme)"),
     ("acquired", r"\b(?:acquir(?:e|ed|es|ing)(?! resistance| mutation| immun)|acquisition of|to buy|bought|buys|purchas(?:e|ed) of|takeover of|"
                  r"merger with|completed the acquisition)\b"),
@@ -120,7 +133,8 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
 TRIGGER_WORDS = {
     "ind_cleared": ("ind", "investigational", "clinical trial application", "cta", "hold", "implied"),
     "ind_filed": ("ind", "investigational", "clinical trial application"),
-    "trial_halted": ("hold", "paus", "suspend", "halt", "terminat", "stop", "discontinu", "end", "futility"),
+    "trial_halted": ("hold", "paus", "suspend", "halt", "terminat", "stop", "discontinu", "end", "futility", "shut",
+                     "scrap", "wound", "wind", "clos"),
     "designation_granted": ("breakthrough", "priority", "orphan", "fast track", "prime", "rmat", "regenerative",
                             "pediatric"),
     "rejected": ("complete response", "crl", "refus", "reject", "negative opinion", "declined", "approvable"),
@@ -129,7 +143,8 @@ TRIGGER_WORDS = {
     "filing_submitted": ("submi", "file", "filing", "sought", "seeking", "applied"),
     "approved": ("approv", "authori", "green light", "cleared", "licens", "licenc", "registered"),
     "launched": ("launch", "available"),
-    "discontinued": ("discontinu", "cease", "stop", "end", "abandon", "depriorit", "no longer"),
+    "discontinued": ("discontinu", "cease", "stop", "end", "abandon", "depriorit", "no longer", "halt", "scrap",
+                     "drop", "shelv", "ax", "cull", "plug"),
     "acquired": ("acqui", "buy", "bought", "purchas", "takeover", "merger"),
     "collaboration_signed": ("agreement", "collaborat", "partnership", "alliance", "licens", "licenc", "deal",
                              "co-development"),
