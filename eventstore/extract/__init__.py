@@ -27,8 +27,8 @@ MENTION = dict(TRIGGERS)["phase_mentioned"]
 _CO_DEVELOPING = re.compile(r"\b(?:developing|develop|co-develop\w*|jointly|co-commerciali[sz]\w*)\b", re.IGNORECASE)
 _SIGNING = re.compile(r"\b(?:sign\w*|enter\w*|agree\w*|struck|inked|formed|announc\w*|licen[cs]\w*|obtain\w*)\b",
                       re.IGNORECASE)
-_EVIDENCE = re.compile(r"\b(?:approv\w*|authori[sz]ation|supported by|based on|rests? on|rested on|registrational|"
-                       r"completed)\b", re.IGNORECASE)
+_EVIDENCE = re.compile(r"\b(?:approv\w*|authori[sz]ation|supported|supporting|evidence|based on|rests? on|rested on|"
+                       r"registrational|completed|compared|produced|improvements?|hit|goal)\b", re.IGNORECASE)
 _REGULATORY = {"approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "designation_granted",
                "ind_cleared", "ind_filed"}
 _TRIAL = {"phase_started", "phase_completed", "results_reported", "trial_halted", "discontinued"}

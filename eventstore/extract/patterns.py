@@ -88,7 +88,8 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                              r"\b(?:obtained|signed|struck|entered|from)\b"),
     ("phase_completed", r"\bcomplet(?:ed|ion of)\b[^.;]{0,60}\bphase\s*(?:[1-4]|I{1,3}V?)\w*\b[^.;]{0,40}"
                         r"(?:trial|study|studies)|\bphase\s*(?:[1-4]|I{1,3})\w*[^.;]{0,40}(?:trial|study)[^.;]{0,20}"
-                        r"\b(?:was|has been|is)\s+completed"),
+                        r"\b(?:was|has been|is)\s+completed|\bphase\s*(?:[1-4]|I{1,3}V?)\w*[^.;]{0,60}\b(?:trial|study)\b"
+                        r"[^.;]{0,40}\b(?:wrapped up|finished|reached (?:primary )?completion|concluded)\b"),
     ("phase_started", r"\bfirst (?:patient|participant|subject|person|volunteer|cohort)s?\b[^.;]{0,40}"
                       r"\b(?:dosed|enrolled|treated|randomi[sz]ed|vaccinated|received)|\b(?:initiat(?:ed|es|ion of)|"
                       r"began|begun|started|commenced|launched|kicked off|dosed the first)\b[^.;]{0,60}\bphase\b|"
@@ -118,7 +119,10 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                          r"\b(?:efficacy was established|included data|data from|results from)\b[^.;]{0,100}"
                          r"\bphase\s*\S+|\bfail(?:ed|s)?\b[^.;]{0,40}\b(?:phase|primary endpoint|to beat placebo)\b|"
                          r"\b(?:reduced|improved|produced|achieved|showed|demonstrated)\b[^.;]{0,100}"
-                         r"\b(?:primary endpoint|over placebo|versus placebo|statistically significant)\b|"
+                         r"\b(?:primary endpoint|over placebo|versus placebo|statistically significant|comparable to|"
+                         r"non-?inferior|equivalen\w+)\b|"
+                         r"\b(?:passed|passes|flunk(?:s|ed)|clears|aced|failed|fails|missed|misses)\s+(?:its |the |a |their )?"
+                         r"(?:\w+\s+){0,4}?(?:trial|study|test)\b|\bfail(?:ed|s)? to beat\b|"
                          r"\bphase\s*\S+\s+(?:\S+\s+){0,12}?(?:study|trial)\b[^.;]{0,80}\b(?:showed|demonstrated|"
                          r"produced|achieved)\b|"
                          r"\b(?:reports?|announce[sd]?|present(?:s|ed)?|unveil\w*|publish(?:ed|es))\s+(?:\w+\s+){0,3}"
@@ -148,13 +152,14 @@ TRIGGER_WORDS = {
     "acquired": ("acqui", "buy", "bought", "purchas", "takeover", "merger"),
     "collaboration_signed": ("agreement", "collaborat", "partnership", "alliance", "licens", "licenc", "deal",
                              "co-development"),
-    "phase_completed": ("complet",),
+    "phase_completed": ("complet", "wrapped up", "finished", "concluded"),
     "phase_started": ("phase", "first patient", "first participant", "first subject", "first person",
                       "first volunteer", "first cohort"),
     "phase_mentioned": ("phase",),
     "results_reported": ("result", "data", "finding", "readout", "topline", "top-line", "interim", "efficacy",
                          "analysis", "endpoint", "end point", "fail", "showed", "demonstrat", "reduced", "improved",
-                         "produced", "achieved", "phase", "met ", "missed", "non-inferior", "noninferior"),
+                         "produced", "achieved", "phase", "met ", "missed", "non-inferior", "noninferior", "pass", "flunk", "clears",
+                         "aced", "comparable", "equivalen"),
 }
 
 AGENCIES = [(a, re.compile(p, re.IGNORECASE)) for a, p in (

@@ -39,7 +39,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(p, re.IGNORECASE)) f
     ("last_week", r"\b(?:last|this past|earlier this|past)\s+week\b"),
     ("last_month", r"\blast\s+month\b"),
     ("this_month", r"\b(?:this|earlier this)\s+month\b"),
-    ("this_year", r"\b(?:earlier\s+this|this|so far this)\s+year\b"),
+    ("this_year", r"\b(?:earlier\s+this|this|so far this)\s+(?:year|spring|summer|autumn|fall)\b"),
     ("last_year", r"\blast\s+year\b"),
     ("last_named_month", rf"\blast\s+({_MONTH})\b"),
     ("in_month", rf"\b(?:in|since|during|by|on|from|early|late|mid-?)\s+({_MONTH})\b(?!\s*\d)"),
