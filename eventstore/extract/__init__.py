@@ -24,11 +24,14 @@ _CLAUSE = re.compile(r";\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+(?:and|
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will))\b)")
 _DEAL_TYPES = {"collaboration_signed", "acquired"}
 MENTION = dict(TRIGGERS)["phase_mentioned"]
+UNDATED = (MENTION, dict(TRIGGERS)["phase_ongoing"])  # a trial told as going on is not dated by the news
 _CO_DEVELOPING = re.compile(r"\b(?:developing|develop|co-develop\w*|jointly|co-commerciali[sz]\w*)\b", re.IGNORECASE)
 _SIGNING = re.compile(r"\b(?:sign\w*|enter\w*|agree\w*|struck|inked|formed|announc\w*|licen[cs]\w*|obtain\w*)\b",
                       re.IGNORECASE)
 _EVIDENCE = re.compile(r"\b(?:approv\w*|authori[sz]ation|supported|supporting|evidence|based on|rests? on|rested on|"
                        r"registrational|completed|compared|produced|improvements?|hit|goal)\b", re.IGNORECASE)
+_NOT_REGULATORY = re.compile(r"\b(?:shareholders?|stockholders?|boards?|transaction|merger|antitrust|Hart-Scott-Rodino)\b",
+                             re.IGNORECASE)
 _REGULATORY = {"approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "designation_granted",
                "ind_cleared", "ind_filed"}
 _TRIAL = {"phase_started", "phase_completed", "results_reported", "trial_halted", "discontinued"}
@@ -171,9 +174,16 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
         found = [(t, m) for t, m in found if t != "approved"]  # an approval referred to, not announced
     if "collaboration_signed" in names and _CO_DEVELOPING.search(clause) and not _SIGNING.search(clause):
         found = [(t, m) for t, m in found if t != "collaboration_signed"]  # working together, no deal told
-    if {"phase_started", "phase_completed"} <= names:
-        found = [(t, m) for t, m in found if t != "phase_started"]
-    if "phase_mentioned" in names and (names & {"phase_started", "phase_completed", "trial_halted", "results_reported"}
+    if "phase_completed" in names:
+        found = [(t, m) for t, m in found if t not in ("phase_started", "phase_ongoing")]
+    if "phase_started" in names:
+        found = [(t, m) for t, m in found if t != "phase_ongoing"]
+    if "withdrawn" in names:
+        found = [(t, m) for t, m in found if t != "approved"]  # "withdraws Ukoniq approval"
+    if "approved" in names and _NOT_REGULATORY.search(clause):
+        found = [(t, m) for t, m in found if t != "approved"]  # boards and shareholders approve deals
+    if "phase_mentioned" in names and (names & {"phase_started", "phase_ongoing", "phase_completed", "trial_halted",
+                                                "results_reported"}
                                        or _EVIDENCE.search(clause)):
         found = [(t, m) for t, m in found if t != "phase_mentioned"]  # a trial cited for its results
     return found
@@ -234,11 +244,11 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 # A forward-looking word governs what follows it (and "approval is expected")
                 forward = any(at < trigger.end() + 25 for at in markers)
                 usable = dates if forward else past
-                if type_ == "phase_mentioned":
+                if type_ in ("phase_mentioned", "phase_ongoing"):
                     type_, when = "phase_started", PartialDate.unknown()
                 else:
                     when = _date_for(start, clause, trigger, usable, last_told, reported)
-                if not when.is_known and news_day is not None and trigger.re is not MENTION and (
+                if not when.is_known and news_day is not None and trigger.re not in UNDATED and (
                         _is_news_of_the_day(sentence, first_body) or DECIDED.search(clause)):
                     when = news_day
                 if type_ == "approved" and not when.is_known and not _attributes(type_, clause, sentence.text).get(

@@ -51,7 +51,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                             r"\b(?:with|under|for) priority review\b"),
     ("rejected", r"\b(?:complete response letter|CRL|refus(?:ed|al) to (?:approve|file)|refused|rejected|rejection|"
                  r"negative opinion|declined to approve|not approvable)\b"),
-    ("withdrawn", r"\b(?:withdr[ae]w|withdrawn|withdrawal of)\b[^.;]{0,60}\b(?:application|MAA|NDA|BLA|"
+    ("withdrawn", r"\b(?:withdr[ae]w|withdraws|withdrawing|withdrawn|withdrawal of)\b[^.;]{0,60}\b(?:application|MAA|NDA|BLA|approval|"
                   r"marketing|market|product|authori[sz]ation|filing)"),
     ("filing_accepted", rf"\b(?:accept(?:ed|s|ance of)?|validat(?:ed|es|ion of)|acknowledged)\b[^.;]{{0,80}}"
                         rf"\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,140}}\b(?:was|were|has been|had been|"
@@ -93,12 +93,15 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
     ("phase_started", r"\bfirst (?:patient|participant|subject|person|volunteer|cohort)s?\b[^.;]{0,40}"
                       r"\b(?:dosed|enrolled|treated|randomi[sz]ed|vaccinated|received)|\b(?:initiat(?:ed|es|ion of)|"
                       r"began|begun|started|commenced|launched|kicked off|dosed the first)\b[^.;]{0,60}\bphase\b|"
-                      r"\bphase\b[^.;]{0,80}\b(?:initiat(?:ed|ion)|began|begun|started|commenced|is ongoing|"
-                      r"ongoing|underway|is enrolling|enrolling|recruiting)|\b(?:is|are|currently|being)\s+"
+                      r"\bphase\b[^.;]{0,80}\b(?:initiat(?:ed|ion)|began|begun|started|commenced|got under ?way)|"
+                      r"\bentered (?:into )?phase\b|\bmoved into phase\b|\badvanc(?:ed|ing) (?:into|to) phase\b"),
+    # A trial told as going on ("is in Phase 2", "an ongoing Phase 3 study"): the drug reached
+    # that phase on a date the sentence does not give, whatever other dates it tells.
+    ("phase_ongoing", r"\bphase\b[^.;]{0,80}\b(?:is ongoing|ongoing|underway|under way|is enrolling|enrolling|"
+                      r"recruiting)|\b(?:is|are|currently|being)\s+"
                       r"(?:currently\s+)?(?:in|being (?:evaluated|studied|tested|investigated|developed) in|"
                       r"undergoing)\s+(?:an? |the |two |three |several |multiple |global |pivotal |ongoing )*"
                       r"(?:\w+ )?phase\b|\bongoing (?:global |pivotal |randomi[sz]ed )*phase\b|"
-                      r"\bentered (?:into )?phase\b|\bmoved into phase\b|\badvanc(?:ed|ing) (?:into|to) phase\b|"
                       r"\b(?:ongoing|under ?way|current|running|continu\w+ to (?:run|enrol\w*|conduct))\b[^.;]{0,40}"
                       r"\bphase\s*\S+|\b(?:now|currently) in (?:an? |the |its )?[^.;]{0,20}\bphase\s*\S+|"
                       r"\bis in phase\s*\S+|\b(?:being|is|are) (?:tested|evaluated|studied|investigated|assessed|"
@@ -153,6 +156,7 @@ TRIGGER_WORDS = {
     "collaboration_signed": ("agreement", "collaborat", "partnership", "alliance", "licens", "licenc", "deal",
                              "co-development"),
     "phase_completed": ("complet", "wrapped up", "finished", "concluded"),
+    "phase_ongoing": ("phase",),
     "phase_started": ("phase", "first patient", "first participant", "first subject", "first person",
                       "first volunteer", "first cohort"),
     "phase_mentioned": ("phase",),

@@ -34,7 +34,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(p, re.IGNORECASE)) f
     ("md", rf"\b(?:on\s+)?({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})"),
     ("today", r"\b(?:today|this morning|tonight)\b"),
     ("yesterday", r"\byesterday\b"),
-    ("weekday", r"\b(?:on|last|late on|earlier on|(?:said|announced|reported|disclosed|confirmed|posted)"
+    ("weekday", r"\b(?:on|last|late on|earlier on|late|early|(?:said|announced|reported|disclosed|confirmed|posted)"
                 r"(?:\s+(?:late|early))?)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
     ("last_week", r"\b(?:last|this past|earlier this|past)\s+week\b"),
     ("last_month", r"\blast\s+month\b"),
