@@ -254,6 +254,9 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 if type_ == "approved" and not when.is_known and not _attributes(type_, clause, sentence.text).get(
                         "agency") and re.match(r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I):
                     continue  # "The approval was based on …": a reference to an approval told elsewhere
+                if type_ in _DEAL_TYPES and not named and when == news_day:
+                    # A deal of the day between companies covers every drug the text is about.
+                    subjects = [d for d in lexicon.drugs if id(d) not in not_subjects]
                 for drug in subjects:
                     if drug is None:
                         continue
