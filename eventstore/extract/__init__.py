@@ -20,7 +20,7 @@ from .patterns import (DECIDED, FORWARD, NOT_A_DECISION, TRIGGER_WORDS, TRIGGERS
 from .text import Sentence, sentences
 from .when import MONTHS, Mention, dateline, mentions
 
-_CLAUSE = re.compile(r";\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+(?:and|but)\s+(?=(?:the\s+)?(?:company|"
+_CLAUSE = re.compile(r";\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+but\s+|\s+and\s+(?=(?:the\s+)?(?:company|"
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will))\b)")
 _DEAL_TYPES = {"collaboration_signed", "acquired"}
 MENTION = dict(TRIGGERS)["phase_mentioned"]
@@ -76,6 +76,10 @@ _MONTH_OF_THAT_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\w*\s+of\s+(?:th
 _REPORTED = re.compile(r"\b(?:said|says|announced|reported|disclosed|confirmed|posted)\b")
 
 
+_CONTINUES = re.compile(r"\s*(?:but |and |then |while )?(?:also |later |subsequently )?(?:[a-z]+ed|issued|won|got|"
+                       r"granted|gave|made|sent|took|with)\b")
+
+
 def _reported_on(sentence: str, dates: list[Mention]) -> Mention | None:
     """The date a sentence says the news was told ("…, it said on Monday"): it dates
     whatever the sentence reports that carries no date of its own."""
@@ -91,6 +95,10 @@ def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Men
     inside = [d for d in dates if clause_start <= d.start < clause_start + len(clause)]
     if not inside and reported is not None and reported in dates:
         return reported.when
+    if not inside:  # a clause that goes on from an earlier one in its sentence keeps that one's date
+        before = [d for d in dates if d.start < clause_start]
+        if before and _CONTINUES.match(clause):
+            return before[-1].when
     if not inside and earlier is not None and earlier.is_known:
         start = earlier.start
         following = _NEXT.search(clause)
