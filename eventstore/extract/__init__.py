@@ -76,6 +76,8 @@ _MONTH_OF_THAT_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\w*\s+of\s+(?:th
 _REPORTED = re.compile(r"\b(?:said|says|announced|reported|disclosed|confirmed|posted)\b")
 
 
+# Forward-looking nouns name a future date; they do not make what precedes them a plan.
+_NOUN_MARKER = re.compile(r"PDUFA|goal date|target action date", re.IGNORECASE)
 _CONTINUES = re.compile(r"\s*(?:but |and |then |while )?(?:also |later |subsequently )?(?:[a-z]+ed|issued|won|got|"
                        r"granted|gave|made|sent|took|with)\b")
 
@@ -111,6 +113,9 @@ def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Men
             return PartialDate.parse(f"{start.year}-{MONTHS[named_month[1].lower()[:3]]:02d}")
     if not inside:
         same = _SAME.search(clause)
+        told_before = [d for d in dates if d.start < clause_start]
+        if told_before:
+            earlier = told_before[-1].when
         if same and earlier is not None and earlier.is_known:
             unit = (same[1] or same[2]).lower()
             start = earlier.start
@@ -155,6 +160,9 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
     lowered = clause.lower()
     for type_, pattern in TRIGGERS:
         if not any(word in lowered for word in TRIGGER_WORDS[type_]):
+            continue
+        if type_ == "designation_granted":  # "has held breakthrough designation since 2017 and picked up RMAT"
+            found.extend((type_, m) for m in pattern.finditer(clause))
             continue
         m = pattern.search(clause)
         if m:
@@ -250,7 +258,8 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 else:
                     subjects = (named or [context])[:1] if (named or context) else []
                 # A forward-looking word governs what follows it (and "approval is expected")
-                forward = any(at < trigger.end() + 25 for at in markers)
+                forward = any(at < trigger.end() or at < trigger.end() + 25 and not _NOUN_MARKER.match(clause, at)
+                              for at in markers)
                 usable = dates if forward else past
                 if type_ in ("phase_mentioned", "phase_ongoing"):
                     type_, when = "phase_started", PartialDate.unknown()
@@ -268,7 +277,10 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 for drug in subjects:
                     if drug is None:
                         continue
-                    proposed = Proposed(drug.name, type_, when, _attributes(type_, clause, sentence.text),
+                    attributes = _attributes(type_, clause, sentence.text)
+                    if type_ == "designation_granted" and designation_of(trigger[0]):
+                        attributes["designation"] = designation_of(trigger[0])
+                    proposed = Proposed(drug.name, type_, when, attributes,
                                         sentence.text, list(drug.names))
                     (expected if forward else events).append(proposed)
         if past:
