@@ -84,13 +84,17 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                              r"exclusive )?rights\b|\bobtained (?:global |exclusive )?licen[cs]es?\b|"
                              r"\bgains? (?:an )?(?:exclusive )?licen[cs]e\b|"
                              r"\b(?:in-|out-)?licen[sc]ed\b[^.;]{0,60}\b(?:rights|from|to)\b|"
+                             r"\bagreed\b[^.;]{0,30}\bto (?:co-develop|jointly develop|develop and commerciali[sz]e|"
+                             r"license|collaborate|partner)\b|"
                              r"\bunder (?:a|an|the) (?:\w+ ){0,2}(?:license|licence|collaboration|agreement)\b[^.;]{0,40}"
                              r"\b(?:obtained|signed|struck|entered|from)\b"),
     ("phase_completed", r"\bcomplet(?:ed|ion of)\b[^.;]{0,60}\bphase\s*(?:[1-4]|I{1,3}V?)\w*\b[^.;]{0,40}"
                         r"(?:trial|study|studies)|\bphase\s*(?:[1-4]|I{1,3})\w*[^.;]{0,40}(?:trial|study)[^.;]{0,20}"
                         r"\b(?:was|has been|is)\s+completed|\bphase\s*(?:[1-4]|I{1,3}V?)\w*[^.;]{0,60}\b(?:trial|study)\b"
                         r"[^.;]{0,40}\b(?:wrapped up|finished|reached (?:primary )?completion|concluded)\b"),
-    ("phase_started", r"\bfirst (?:patient|participant|subject|person|volunteer|cohort)s?\b[^.;]{0,40}"
+    ("phase_started", r"\b(?:given|gave|administered|received) the first dose\b|\bfirst dose\b[^.;]{0,30}\b(?:was |were )?"
+                      r"(?:given|administered)\b|\benter(?:s|ed) (?:human testing|the clinic|clinical testing)\b|"
+                      r"\bfirst (?:patient|participant|subject|person|volunteer|cohort)s?\b[^.;]{0,40}"
                       r"\b(?:dosed|enrolled|treated|randomi[sz]ed|vaccinated|received)|\b(?:initiat(?:ed|es|ion of)|"
                       r"began|begun|started|commenced|launched|kicked off|dosed the first)\b[^.;]{0,60}\bphase\b|"
                       r"\bphase\b[^.;]{0,80}\b(?:initiat(?:ed|ion)|began|begun|started|commenced|got under ?way)|"
@@ -153,11 +157,11 @@ TRIGGER_WORDS = {
     "discontinued": ("discontinu", "cease", "stop", "end", "abandon", "depriorit", "no longer", "halt", "scrap",
                      "drop", "shelv", "ax", "cull", "plug"),
     "acquired": ("acqui", "buy", "bought", "purchas", "takeover", "merger"),
-    "collaboration_signed": ("agreement", "collaborat", "partnership", "alliance", "licens", "licenc", "deal",
+    "collaboration_signed": ("agreement", "collaborat", "partnership", "alliance", "licens", "licenc", "deal", "agreed",
                              "co-development"),
     "phase_completed": ("complet", "wrapped up", "finished", "concluded"),
     "phase_ongoing": ("phase",),
-    "phase_started": ("phase", "first patient", "first participant", "first subject", "first person",
+    "phase_started": ("phase", "first dose", "enter", "first patient", "first participant", "first subject", "first person",
                       "first volunteer", "first cohort"),
     "phase_mentioned": ("phase",),
     "results_reported": ("result", "data", "finding", "readout", "topline", "top-line", "interim", "efficacy",
