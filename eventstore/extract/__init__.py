@@ -20,7 +20,7 @@ from .patterns import (DECIDED, FORWARD, NOT_A_DECISION, TRIGGER_WORDS, TRIGGERS
 from .text import Sentence, sentences
 from .when import MONTHS, Mention, dateline, mentions
 
-_CLAUSE = re.compile(r";\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+but\s+|\s+and\s+(?=(?:the\s+)?(?:company|"
+_CLAUSE = re.compile(r";\s+|:\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+but\s+|\s+and\s+(?=(?:the\s+)?(?:company|"
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will))\b)")
 _DEAL_TYPES = {"collaboration_signed", "acquired"}
 MENTION = dict(TRIGGERS)["phase_mentioned"]
@@ -185,7 +185,8 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
         drop = "collaboration_signed" if re.search(r"\b(?:to acquire|acquisition of|merger)\b", clause, re.I) \
             else "acquired"
         found = [(t, m) for t, m in found if t != drop]
-    if "approved" in names and re.search(r"\b(?:since|after|following|before|upon|ahead of|pending|with)\s+(?:the |"
+    if "approved" in names and re.search(r"\b(?:since|after|following|follows|before|upon|ahead of|pending|with|"
+                                         r"pressed for|push(?:ed|ing)? for|call(?:ed|ing)? for)\s+(?:the |"
                                          r"its |this |that |a )?(?:\w+\s+){0,2}approval\b", clause, re.IGNORECASE):
         found = [(t, m) for t, m in found if t != "approved"]  # an approval referred to, not announced
     if "collaboration_signed" in names and _CO_DEVELOPING.search(clause) and not _SIGNING.search(clause):
@@ -305,7 +306,8 @@ def _news_day(parts: list[Sentence], first_body: int | None, published: date | N
 def _is_news_of_the_day(sentence: Sentence, first_body: int | None) -> bool:
     """The headline and the dateline paragraph tell what happened on the day of the news."""
     return sentence.headline or bool(re.search(r"\b(?:today|announced|announces)\b", sentence.text)) or bool(
-        re.search(r"\b(?:said|says|disclosed|confirmed)\b.*\b(?:has|have) (?:been )?\w+(?:ed|en)\b", sentence.text)) or (
+        re.search(r"\b(?:said|says|disclosed|confirmed|reported|announced)\b.*\b(?:has|have) (?:been )?\w+(?:ed|en)\b",
+                  sentence.text)) or (
         sentence.paragraph == first_body and bool(re.search(r"\b(?:has|have) (?:been )?\w+ed\b", sentence.text)))
 
 

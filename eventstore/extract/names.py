@@ -235,6 +235,10 @@ _USE_AFTER = re.compile(r"^\s*(?:(?:and|or|,)\s+[\w-]+\s+)?(?:trials?|stud(?:y|i
                         r"positive|negative|status)\b", re.IGNORECASE)
 
 
+_PLATFORM_AFTER = re.compile(r"\s*(?:-based\s+)?(?:molecules?|platforms?|technology|technologies|format|scaffold)\b",
+                             re.IGNORECASE)
+
+
 def _candidates(sentence: str, not_drugs: set[str], lowercase_words: set[str]) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for m in CODE.finditer(sentence):
@@ -249,6 +253,8 @@ def _candidates(sentence: str, not_drugs: set[str], lowercase_words: set[str]) -
             found.append((m.start(1) if m[1] else m.start(2), word))
     for m in BRAND.finditer(sentence):
         word = m[1]
+        if _PLATFORM_AFTER.match(sentence, m.end()):
+            continue  # "a TRIDENT™ molecule", "its DART® platform": a technology, not a drug
         if word.split()[0].lower() not in _NOT_INN and not word.isdigit():
             found.append((m.start(), word))
     for m in INN_WORD.finditer(sentence):

@@ -65,7 +65,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                  r"medicines?|products?|indications?|label|options?|standard|dose|uses?))|authori[sz](?:ed|ation)|green light|cleared (?:the|for) "
                  r"(?:product|marketing|sale|use)|cleared\b(?=[^.;]{0,40}\b(?:for|to treat|in)\b)|"
                  r"marketing authori[sz]ation|licen[sc]ed for|registered in|conditional(?:ly)? (?:granted|approved))"),
-    ("launched", r"\b(?:launch(?:ed|es)? (?:in|the|of|across|commercially)|commercial launch|now (?:commercially )?"
+    ("launched", r"\b(?:launch(?:ed|es)? (?:in|the|of|across|commercially)|commercial launch|(?<!information )(?<!data )now (?:commercially )?"
                  r"available|became available|made available)\b"),
     ("discontinued", r"\b(?:discontinu(?:e|ed|es|ing|ation of)|cease|ceased|stop(?:ped)?|end(?:ed|ing|s)?|abandon(?:ed)?|"
                      r"deprioriti[sz]e[ds]?|will no longer (?:develop|pursue)|halt(?:s|ed|ing)?|scrap(?:s|ped)?|"
