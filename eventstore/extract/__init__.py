@@ -267,7 +267,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 else:
                     when = _date_for(start, clause, trigger, usable, last_told, reported)
                 if not when.is_known and news_day is not None and trigger.re not in UNDATED and (
-                        _is_news_of_the_day(sentence, first_body) or DECIDED.search(clause)):
+                        _is_news_of_the_day(sentence) or DECIDED.search(clause)):
                     when = news_day
                 if type_ == "approved" and not when.is_known and not _attributes(type_, clause, sentence.text).get(
                         "agency") and re.match(r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I):
@@ -303,12 +303,12 @@ def _news_day(parts: list[Sentence], first_body: int | None, published: date | N
     return PartialDate.of_day(published)
 
 
-def _is_news_of_the_day(sentence: Sentence, first_body: int | None) -> bool:
-    """The headline and the dateline paragraph tell what happened on the day of the news."""
+def _is_news_of_the_day(sentence: Sentence) -> bool:
+    """The headline, what is announced today, and what the news reports as just done
+    ("the company said it has discontinued…") happened on the day of the news."""
     return sentence.headline or bool(re.search(r"\b(?:today|announced|announces)\b", sentence.text)) or bool(
         re.search(r"\b(?:said|says|disclosed|confirmed|reported|announced)\b.*\b(?:has|have) (?:been )?\w+(?:ed|en)\b",
-                  sentence.text)) or (
-        sentence.paragraph == first_body and bool(re.search(r"\b(?:has|have) (?:been )?\w+ed\b", sentence.text)))
+                  sentence.text))
 
 
 def _same_kind(a: Proposed, b: Proposed) -> bool:
