@@ -43,8 +43,12 @@ class Sentence:
     headline: bool
 
 
+_BULLET = re.compile(r"\n\s*(?=[-•*–]\s)")
+
+
 def paragraphs(text: str) -> list[str]:
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    """Paragraphs, with each bullet of a list a paragraph of its own."""
+    return [" ".join(p.split()) for block in re.split(r"\n\s*\n", text) for p in _BULLET.split(block) if p.strip()]
 
 
 def split_sentences(paragraph: str) -> list[str]:
