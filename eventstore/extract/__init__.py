@@ -164,6 +164,13 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
         if type_ == "designation_granted":  # "has held breakthrough designation since 2017 and picked up RMAT"
             found.extend((type_, m) for m in pattern.finditer(clause))
             continue
+        if type_ == "trial_halted":  # "removed the clinical hold … after the agency froze them on Oct. 7"
+            lifted = [m.span() for t, m in found if t == "ind_cleared"]
+            m = next((m for m in pattern.finditer(clause) if not any(a < m.end() and m.start() < b for a, b in lifted)),
+                     None)
+            if m:
+                found.append((type_, m))
+            continue
         m = pattern.search(clause)
         if m:
             found.append((type_, m))
@@ -197,6 +204,11 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
         found = [(t, m) for t, m in found if t != "phase_ongoing"]
     if "withdrawn" in names:
         found = [(t, m) for t, m in found if t != "approved"]  # "withdraws Ukoniq approval"
+    if re.search(r"\bvoucher\b", clause, re.IGNORECASE) and re.search(r"\b(?:acquir|bought|purchas|sold|from)", clause):
+        found = [(t, m) for t, m in found if t not in ("designation_granted", "acquired")]  # a voucher changing hands
+    if re.match(r"\s*(?:drugs|medicines|products|therapies|treatments|vaccines)\s+(?:approved|cleared|authori[sz]ed)\b",
+                clause, re.IGNORECASE):
+        found = [(t, m) for t, m in found if t != "approved"]  # what any approved drug may undergo
     if "approved" in names and _NOT_REGULATORY.search(clause):
         found = [(t, m) for t, m in found if t != "approved"]  # boards and shareholders approve deals
     if "phase_mentioned" in names and (names & {"phase_started", "phase_ongoing", "phase_completed", "trial_halted",
@@ -236,7 +248,9 @@ def extract(text: str, published: date | None = None) -> Extraction:
         if named:
             paragraph_drug.setdefault(sentence.paragraph, named[0])
         dates = mentions(sentence.text, published)
-        past = [d for d in dates if published is None or d.when.start <= published]  # events cannot be later
+        # Events cannot be later than the news, nor dated by a goal date ("a goal date of February 26").
+        past = [d for d in dates if (published is None or d.when.start <= published)
+                and not _NOUN_MARKER.search(sentence.text[max(0, d.start - 25):d.start])]
         reported = _reported_on(sentence.text, past)
         if sentence.paragraph != last_paragraph:
             last_told, last_paragraph = None, sentence.paragraph

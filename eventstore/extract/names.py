@@ -220,13 +220,17 @@ _NOT_NAMES = {"Committee", "Center", "Centre", "Board", "Office", "Division", "M
 def _not_a_drug(sentence: str) -> set[str]:
     """Code-like names a sentence uses for a trial, a scale, a gene or a protein ("the
     Phase 3 HERITAGE-301 study", "HGB-206 and HGB-210 studies", "HAMD-17 total score",
-    "RPE65 mutations"): the text means the same thing wherever else it uses them."""
+    "RPE65 mutations"), and marked names of technologies ("DART® and TRIDENT™
+    platforms"): the text means the same thing wherever else it uses them."""
     out = set()
     for m in CODE.finditer(sentence):
         token = m[1]
         if _TRIAL_AFTER.match(sentence[m.end():]) or _USE_AFTER.match(sentence[m.end():]) or (
                 re.search(r"\b(?:Phase|phase)\s+\S*\s*$", sentence[:m.start()]) and token.isupper()):
             out.add(token.casefold())
+    for m in BRAND.finditer(sentence):
+        if _PLATFORM_AFTER.match(sentence, m.end()):
+            out.add(m[1].casefold())
     return out
 
 
@@ -235,8 +239,9 @@ _USE_AFTER = re.compile(r"^\s*(?:(?:and|or|,)\s+[\w-]+\s+)?(?:trials?|stud(?:y|i
                         r"positive|negative|status)\b", re.IGNORECASE)
 
 
-_PLATFORM_AFTER = re.compile(r"\s*(?:-based\s+)?(?:molecules?|platforms?|technology|technologies|format|scaffold)\b",
-                             re.IGNORECASE)
+# "a TRIDENT™ molecule", "its DART®, TRIDENT™ and Fc Optimization platforms": technologies, not drugs.
+_PLATFORM_AFTER = re.compile(r"(?:\s*(?:,|and|or)?\s*[A-Z][\w-]*[®™]?)*\s*(?:-based\s+)?(?i:molecules?|platforms?|"
+                             r"technology|technologies|format|scaffold)\b")
 
 
 def _candidates(sentence: str, not_drugs: set[str], lowercase_words: set[str]) -> list[tuple[int, str]]:
@@ -253,9 +258,7 @@ def _candidates(sentence: str, not_drugs: set[str], lowercase_words: set[str]) -
             found.append((m.start(1) if m[1] else m.start(2), word))
     for m in BRAND.finditer(sentence):
         word = m[1]
-        if _PLATFORM_AFTER.match(sentence, m.end()):
-            continue  # "a TRIDENT™ molecule", "its DART® platform": a technology, not a drug
-        if word.split()[0].lower() not in _NOT_INN and not word.isdigit():
+        if word.casefold() not in not_drugs and word.split()[0].lower() not in _NOT_INN and not word.isdigit():
             found.append((m.start(), word))
     for m in INN_WORD.finditer(sentence):
         word = m[1]

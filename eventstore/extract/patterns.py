@@ -12,7 +12,7 @@ FORWARD = re.compile(
     r"scheduled|upcoming|seeks?|seeking|hopes?\s+to|potential(?:ly)?\s+(?:approv|launch|file)|is\s+set\s+to|"
     r"are\s+set\s+to|next\s+step|forthcoming|to\s+be\s+(?:submitted|filed|presented|launched|initiated)|"
     r"subject\s+to|pending|intention|prepar(?:es|ing)\s+to|if\s+approved|once\s+approved|upon\s+approval|"
-    r"by\s+the\s+end\s+of|later\s+this\s+year|in\s+the\s+coming)\b", re.IGNORECASE)
+    r"by\s+the\s+end\s+of|later\s+this\s+year|in\s+the\s+coming|(?:most\s+|more\s+)?likely|unlikely)\b", re.IGNORECASE)
 
 # "will halt", "will no longer pursue": announced as decided, so dated the day of the news.
 DECIDED = re.compile(r"\bwill (?:also )?(?:halt|stop|discontinue|end|terminate|no longer|cease|wind|close|shut)\b",
@@ -41,7 +41,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                      r"\b(?:discontinu\w+|end(?:ed|ing)|stop(?:ped|ping)?)\b[^.;]{0,40}\b(?:trials?|stud(?:y|ies))\b|"
                      r"\b(?:stopped|halted|terminated|discontinued|ended)\b[^.;]{0,60}\b(?:futility|for lack of "
                      r"efficacy|early)\b|\b(?:impos(?:ed|es|ing)|plac(?:ed|es|ing))\b[^.;]{0,30}\bhold\b|"
-                     r"\b(?:full|partial) hold\b"),
+                     r"\b(?:full|partial) hold\b|\b(?:froze|frozen|freez(?:e|es|ing))\b"),
     ("designation_granted", r"\b(?:breakthrough therapy|breakthrough device|priority review|orphan(?: drug)?|"
                             r"fast track|PRIME|priority medicines|RMAT|regenerative medicine advanced therapy|"
                             r"rare pediatric disease)\b[^.;]{0,40}\b(?:designation|status|granted|eligibility|"
@@ -97,6 +97,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                       r"\bfirst (?:patient|participant|subject|person|volunteer|cohort)s?\b[^.;]{0,40}"
                       r"\b(?:dosed|enrolled|treated|randomi[sz]ed|vaccinated|received)|\b(?:initiat(?:ed|es|ion of)|"
                       r"began|begun|started|commenced|launched|kicked off|dosed the first)\b[^.;]{0,60}\bphase\b|"
+                      r"\bdosed (?:its|the|their) first (?:patient|participant|subject)|"
                       r"\bphase\b[^.;]{0,80}\b(?:initiat(?:ed|ion)|began|begun|started|commenced|got under ?way)|"
                       r"\bentered (?:into )?phase\b|\bmoved into phase\b|\badvanc(?:ed|ing) (?:into|to) phase\b"),
     # A trial told as going on ("is in Phase 2", "an ongoing Phase 3 study"): the drug reached
@@ -145,6 +146,7 @@ TRIGGER_WORDS = {
     "ind_cleared": ("ind", "investigational", "clinical trial application", "cta", "hold", "implied"),
     "ind_filed": ("ind", "investigational", "clinical trial application"),
     "trial_halted": ("hold", "paus", "suspend", "halt", "terminat", "stop", "discontinu", "end", "futility", "shut",
+                     "froze", "freez",
                      "scrap", "wound", "wind", "clos"),
     "designation_granted": ("breakthrough", "priority", "orphan", "fast track", "prime", "rmat", "regenerative",
                             "pediatric"),
@@ -161,7 +163,7 @@ TRIGGER_WORDS = {
                              "co-development"),
     "phase_completed": ("complet", "wrapped up", "finished", "concluded"),
     "phase_ongoing": ("phase",),
-    "phase_started": ("phase", "first dose", "enter", "first patient", "first participant", "first subject", "first person",
+    "phase_started": ("phase", "first dose", "enter", "first patient", "dosed", "first participant", "first subject", "first person",
                       "first volunteer", "first cohort"),
     "phase_mentioned": ("phase",),
     "results_reported": ("result", "data", "finding", "readout", "topline", "top-line", "interim", "efficacy",
