@@ -9,8 +9,9 @@ for the drug the paragraph (or its "About" section, or the headline) is about.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ..dates import PartialDate
@@ -50,6 +51,7 @@ class Proposed:
     attributes: dict[str, Any] = field(default_factory=dict)
     quote: str = ""
     names: list[str] = field(default_factory=list)  # every name the text gives the drug
+    dated_by_news: bool = False  # the sentence gives no date: it is the day of the news
 
     def to_json(self) -> dict[str, Any]:
         return {"drug": self.drug, "type": self.type, "date": self.date.to_json(), **self.attributes,
@@ -233,6 +235,10 @@ def extract(text: str, published: date | None = None) -> Extraction:
     last_told: PartialDate | None = None  # the last date told in the paragraph, for "the same month"
     last_paragraph = -1
     news_day = _news_day(parts, first_body, published)
+    # A headline that names no drug ("CureVac's vaccine shows 47% efficacy") is about the one
+    # the text names most.
+    mentions_of = Counter(id(d) for s in parts for _, d, _ in lexicon.find(s.text) if id(d) not in not_subjects)
+    main_drug = max(lexicon.drugs, key=lambda d: mentions_of[id(d)]) if mentions_of else None
     for sentence in parts:
         named = [d for _, d, _ in lexicon.find(sentence.text) if id(d) not in not_subjects]
         named = list({id(d): d for d in named}.values())
@@ -244,7 +250,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
             if headline_drug is None:
                 headline_drug = named[0]
         context = (paragraph_drug.get(sentence.paragraph) or about_drug.get(sentence.about or "")
-                   or headline_drug)
+                   or headline_drug or (main_drug if sentence.headline else None))
         if named:
             paragraph_drug.setdefault(sentence.paragraph, named[0])
         dates = mentions(sentence.text, published)
@@ -280,9 +286,10 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     type_, when = "phase_started", PartialDate.unknown()
                 else:
                     when = _date_for(start, clause, trigger, usable, last_told, reported)
+                dated_by_news = False
                 if not when.is_known and news_day is not None and trigger.re not in UNDATED and (
                         _is_news_of_the_day(sentence) or DECIDED.search(clause)):
-                    when = news_day
+                    when, dated_by_news = news_day, True
                 if type_ == "approved" and not when.is_known and not _attributes(type_, clause, sentence.text).get(
                         "agency") and re.match(r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I):
                     continue  # "The approval was based on …": a reference to an approval told elsewhere
@@ -296,7 +303,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     if type_ == "designation_granted" and designation_of(trigger[0]):
                         attributes["designation"] = designation_of(trigger[0])
                     proposed = Proposed(drug.name, type_, when, attributes,
-                                        sentence.text, list(drug.names))
+                                        sentence.text, list(drug.names), dated_by_news)
                     (expected if forward else events).append(proposed)
         if past:
             last_told = past[-1].when
@@ -343,5 +350,13 @@ def _merge(proposed: list[Proposed]) -> list[Proposed]:
             kept.append(p)
         else:
             same.attributes = {**p.attributes, **same.attributes}
+            same.dated_by_news = same.dated_by_news and p.dated_by_news
     dated = [k for k in kept if k.date.is_known]
-    return [k for k in kept if k.date.is_known or not any(_same_kind(d, k) for d in dated)]
+    told = [k for k in dated if not k.dated_by_news]
+    return [k for k in kept if k.date.is_known or not any(_same_kind(d, k) for d in dated)
+            if not (k.dated_by_news and any(_same_kind(d, k) and _days_before(d.date, k.date) for d in told))]
+
+
+def _days_before(told: PartialDate, news_day: PartialDate) -> bool:
+    """A day told within the week before the news: a headline's "approves" is that event."""
+    return told.precision == "day" and timedelta(0) <= news_day.start - told.start <= timedelta(days=7)
