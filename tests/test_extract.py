@@ -184,3 +184,110 @@ def test_company_names_acid_inns_and_agreements_to_acquire():
     assert not any(drug.lower() == "intercept" for drug, _, _ in found)
     assert ("EXB-330", "acquired", "2021-04-22") in found
     assert not any(t == "collaboration_signed" for _, t, _ in found)
+
+
+def test_names_the_text_introduces_without_a_stem_or_mark():
+    text = ("Acme's Vexalo wins FDA approval\n\nBOSTON, April 22, 2021 -- Acme said today the FDA approved Vexalo "
+            "for gout. Separately, the vaccine candidate, NovaVaxin, showed 80% efficacy in a Phase 3 trial. "
+            "Acme's rival drug zorbafilam failed its Phase 2 trial last month.")
+    found = events(text)
+    assert ("Vexalo", "approved", "2021-04-22") in found
+    assert ("NovaVaxin", "results_reported", None) in found
+    assert ("zorbafilam", "results_reported", "2021-03") in found
+
+
+def test_a_capitalised_english_word_after_a_drug_noun_is_not_a_name():
+    text = "The vaccine Against flu was approved by the FDA on Monday. It protects against flu."
+    assert not events(text)
+
+
+def test_inn_stems_and_short_code_names():
+    text = ("The FDA approved zelomicin for urinary tract infections on Monday. The NMPA accepted the NDA for "
+            "HLX09 in March 2020.")
+    assert events(text) == {("zelomicin", "approved", "2021-04-19"), ("HLX09", "filing_accepted", "2020-03")}
+
+
+def test_a_code_used_for_a_trial_scale_or_technology_is_never_a_drug():
+    text = ("Example Bio reported results from the ZX-201 study in March 2021, showing a drop in the HAMD-17 total "
+            "score. ZX-201 met its primary endpoint. Example's DART® and TRIDENT™ platforms produced zilvimab, "
+            "which entered Phase 2 in 2020.")
+    drugs = {drug for drug, _, _ in events(text)}
+    assert drugs == {"zilvimab"}
+
+
+def test_the_day_the_lead_says_the_news_was_told_dates_the_headline():
+    text = ("Example Bio halts examplimab trial\n\nApril 22, 2021\n\nExample Bio stopped the Phase 3 trial of "
+            "examplimab, the company said on Tuesday, after a safety review.")
+    assert ("examplimab", "trial_halted", "2021-04-20") in events(text)
+
+
+def test_will_halt_is_a_decision_and_will_file_is_a_plan():
+    text = ("Example Bio today announced disappointing results for examplimab.\n\nAs a consequence, the company "
+            "will halt its two ongoing outcomes studies. It will file an NDA for zilvimab in 2022.")
+    result = extract(text, PUBLISHED)
+    assert ("examplimab", "trial_halted", "2021-04-22") in {(e.drug, e.type, e.date.to_json()) for e in result.events}
+    assert [e.type for e in result.expected] == ["filing_submitted"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("A month after that, the agency placed examplimab on clinical hold.", "2020-06"),
+    ("The following year the FDA approved examplimab for psoriasis.", "2021"),
+    ("The partial hold on examplimab had been lifted in August of that year.", "2020-08"),
+])
+def test_dates_told_relative_to_the_last_one(sentence, expected):
+    text = f"The FDA accepted the BLA for examplimab in May 2020. {sentence}"
+    assert any(date_ == expected for _, _, date_ in events(text) - {("examplimab", "filing_accepted", "2020-05")})
+
+
+def test_a_clause_that_goes_on_keeps_the_date_of_the_one_before():
+    text = ("The agency on Monday approved examplimab for psoriasis, but issued a complete response letter for "
+            "the arthritis indication.")
+    assert events(text) == {("examplimab", "approved", "2021-04-19"), ("examplimab", "rejected", "2021-04-19")}
+
+
+def test_completion_words_and_trials_told_as_going_on():
+    text = ("Examplimab had been evaluated in a Phase 1 study that wrapped up in 2019. Zilvimab is in Phase 2 "
+            "development, and the company said this month that it remains on track.")
+    assert events(text) == {("examplimab", "phase_completed", "2019"), ("zilvimab", "phase_started", None)}
+
+
+def test_withdrawals_and_approvals_that_are_not_regulatory():
+    text = ("FDA withdraws Exampla approval\n\nThe FDA today withdrew the approval of Exampla (examplimab). "
+            "Both boards approved the transaction, which requires the approval of shareholders.")
+    found = events(text)
+    assert ("examplimab", "withdrawn", "2021-04-22") in found
+    assert not {t for _, t, _ in found} & {"approved"}
+
+
+def test_a_deal_of_the_day_between_companies_covers_every_drug_of_the_text():
+    text = ("Bigpharma to acquire Smallbio\n\nBOSTON, April 22, 2021 -- Bigpharma today announced an agreement to "
+            "acquire Smallbio, Inc.\n\nSmallbio's pipeline:\n\n- examplimab, in Phase 2 for psoriasis\n"
+            "- ZX-201, in Phase 1 for gout")
+    found = events(text)
+    assert {("examplimab", "acquired", "2021-04-22"), ("ZX-201", "acquired", "2021-04-22")} <= found
+
+
+def test_each_designation_a_clause_tells_and_goal_dates_do_not_date_events():
+    text = ("Examplimab has held breakthrough therapy designation since 2017 and picked up orphan drug designation "
+            "in March 2020. The FDA accepted the BLA in August 2020 and granted it priority review, setting a goal "
+            "date of February 26, 2021; that same month the agency also granted it fast track designation.")
+    designations = {(e.attributes["designation"], e.date.to_json()) for e in extract(text, PUBLISHED).events
+                    if e.type == "designation_granted"}
+    assert designations == {("breakthrough", "2017"), ("orphan", "2020-03"), ("priority_review", "2020-08"),
+                            ("fast_track", "2020-08")}
+
+
+def test_first_doses_co_development_deals_and_vouchers():
+    text = ("Example Bio said on Tuesday it has given the first dose of examplimab to a volunteer. The two companies agreed "
+            "last month to co-develop examplimab. Example Bio acquired a priority review voucher from Other Bio in "
+            "2019 for the application.")
+    assert events(text) == {("examplimab", "phase_started", "2021-04-20"),
+                            ("examplimab", "collaboration_signed", "2021-03")}
+
+
+def test_each_bullet_is_a_paragraph_of_its_own():
+    text = ("Example Bio pipeline update\n\n- Examplimab (ZX-101) is approved in China. In May 2020 the FDA granted "
+            "it accelerated approval.\n- ZX-202 is a TYK2 inhibitor in Phase 1.")
+    found = events(text)
+    assert ("examplimab", "approved", "2020-05") in found
+    assert ("ZX-202", "approved", "2020-05") not in found

@@ -124,8 +124,10 @@ def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Men
             text = {"day": str(earlier), "month": f"{start:%Y-%m}", "year": f"{start:%Y}"}[unit]
             return PartialDate.parse(text) if unit != "day" or earlier.precision == "day" else earlier
         return PartialDate.unknown()
-    position = clause_start + trigger.start()
-    return min(inside, key=lambda d: abs(d.start - position)).when
+    start, end = clause_start + trigger.start(), clause_start + trigger.end()
+    # The date nearest the words of the event; one after them ("approved … in March") is
+    # the more usual, so a date before counts as a little further away.
+    return min(inside, key=lambda d: d.start - end if d.start >= end else 1.5 * max(0, start - d.end)).when
 
 
 def _attributes(type_: str, clause: str, sentence: str) -> dict[str, Any]:

@@ -203,7 +203,7 @@ _PLACES = (r"China|Japan|Korea|South Korea|Taiwan|Europe|America|India|Germany|F
 # CVnCoV,", "schizophrenia drug KarXT", "GSK's Arexvy was cleared".
 _DRUG_NOUN = (r"(?:drug|candidate|vaccine|therapy|medicine|product|antibody|biosimilar|compound|asset|molecule|"
               r"inhibitor|agonist|antagonist|analogue|analog|conjugate|antibiotic|formulation)")
-_CUED = re.compile(rf"\b{_DRUG_NOUN},?\s+(?:called\s+|named\s+|dubbed\s+|known as\s+)?"
+_CUED = re.compile(rf"\b{_DRUG_NOUN},?\s+(?:called\s+|named\s+|dubbed\s+|known as\s+)?(?!{_DRUG_NOUN}\b)"
                    rf"([A-Z][A-Za-z0-9-]{{3,}}|[a-z]{{6,}})\b(?!['’]s|\s+[A-Z])|"
                    rf"\b(?!(?:{_PLACES})\b)[A-Z][\w&-]+(?:'s|’s|')\s+([A-Z][A-Za-z0-9-]{{3,}}|[a-z]{{6,}})\s+"
                    rf"(?:was|is|has|had|won|wins|received|receives|gets|got|clears|cleared|passed|passes|failed|fails|"

@@ -47,7 +47,8 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                             r"rare pediatric disease)\b[^.;]{0,40}\b(?:designation|status|granted|eligibility|"
                             r"voucher)\b|\b(?:grant(?:ed|ing|s)?|receiv(?:ed|es|ing)|award(?:ed|s|ing)?|obtain(?:ed|s)|"
                             r"picked up|won|secured|admitted to)\b[^.;]{0,60}\b(?:breakthrough|priority review|orphan|"
-                            r"fast track|PRIME|RMAT|regenerative medicine|rare pediatric)|"
+                            r"fast track|PRIME|RMAT|regenerative medicine|rare pediatric)(?:[\w ()-]{0,40}?"
+                            r"\b(?:designation|status|voucher)\b)?|"
                             r"\b(?:with|under|for) priority review\b"),
     ("rejected", r"\b(?:complete response letter|CRL|refus(?:ed|al) to (?:approve|file)|refused|rejected|rejection|"
                  r"negative opinion|declined to approve|not approvable)\b"),

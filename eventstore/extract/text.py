@@ -44,6 +44,7 @@ class Sentence:
 
 
 _BULLET = re.compile(r"\n\s*(?=[-•*–]\s)")
+_BULLET_START = re.compile(r"[-•*–]\s")
 
 
 def paragraphs(text: str) -> list[str]:
@@ -81,7 +82,8 @@ def sentences(text: str) -> list[Sentence]:
         if _CONTACT.match(paragraph):
             stop = True
             continue
-        if len(paragraph) < 60 and not re.search(r"[.!?]$", paragraph) and number > 0:
+        if len(paragraph) < 60 and not re.search(r"[.!?]$", paragraph) and number > 0 and not _BULLET_START.match(
+                paragraph):
             about = None if not paragraph.lower().startswith("about ") else paragraph[6:]
             continue  # a section heading
         headline = number == 0 and not paragraph.endswith((".", "!", "?"))  # a title has no full stop
