@@ -16,10 +16,10 @@ from typing import Any
 
 from ..dates import PartialDate
 from .names import Drug, build_lexicon, comparators
-from .patterns import (DECIDED, FORWARD, NOT_A_DECISION, TRIGGER_WORDS, TRIGGERS, agency_of, application_of, designation_of,
-                       pathway_of, phase_of)
+from .patterns import (DECIDED, FORWARD, NOT_A_DECISION, TRIGGER_WORDS, TRIGGERS, agency_near, agency_of,
+                       application_of, designation_of, pathway_of, phase_of)
 from .text import Sentence, sentences
-from .when import MONTHS, Mention, dateline, mentions
+from .when import Mention, dateline, is_goal_date, mentions
 
 _CLAUSE = re.compile(r";\s+|:\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+but\s+|\s+and\s+(?=(?:the\s+)?(?:company|"
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will))\b)")
@@ -69,15 +69,7 @@ def _clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE.split(text) if c and c.strip()]
 
 
-_SAME = re.compile(r"\b(?:the|that) same (day|month|year)\b|\bthat (month|year)\b", re.IGNORECASE)
-# Told relative to the date told before: "a month after that", "the following year", "in April of that year".
-_NEXT = re.compile(r"\b(?:(?:a|one) (month|year) (?:after that|later)|the (?:following|next) (month|year))\b", re.IGNORECASE)
-_MONTH_OF_THAT_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\w*\s+of\s+(?:that|the same) year\b", re.IGNORECASE)
-
-
 _REPORTED = re.compile(r"\b(?:said|says|announced|reported|disclosed|confirmed|posted)\b")
-
-
 # Forward-looking nouns name a future date; they do not make what precedes them a plan.
 _NOUN_MARKER = re.compile(r"PDUFA|goal date|target action date", re.IGNORECASE)
 _CONTINUES = re.compile(r"\s*(?:but |and |then |while )?(?:also |later |subsequently )?(?:[a-z]+ed|issued|won|got|"
@@ -88,14 +80,15 @@ def _reported_on(sentence: str, dates: list[Mention]) -> Mention | None:
     """The date a sentence says the news was told ("…, it said on Monday"): it dates
     whatever the sentence reports that carries no date of its own."""
     return next((d for verb in _REPORTED.finditer(sentence) for d in dates
-                 if verb.start() <= d.start <= verb.end() + 12), None)
+                 if verb.start() <= d.start <= verb.end() + 20
+                 or d.when.precision == "day" and verb.end() <= d.start <= verb.end() + 45), None)
 
 
 def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Mention],
-              earlier: PartialDate | None, reported: Mention | None) -> PartialDate:
-    """The date nearest the trigger within the clause; "the same month" takes the date
-    told last before; a sentence that says when it was told dates the rest; else none
-    (an unknown date)."""
+              reported: Mention | None) -> PartialDate:
+    """The date nearest the trigger within the clause; a sentence that says when it was
+    told dates the rest; a clause that goes on from an earlier one keeps its date; else
+    none (an unknown date)."""
     inside = [d for d in dates if clause_start <= d.start < clause_start + len(clause)]
     if not inside and reported is not None and reported in dates:
         return reported.when
@@ -103,37 +96,20 @@ def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Men
         before = [d for d in dates if d.start < clause_start]
         if before and _CONTINUES.match(clause):
             return before[-1].when
-    if not inside and earlier is not None and earlier.is_known:
-        start = earlier.start
-        following = _NEXT.search(clause)
-        if following:
-            if (following[1] or following[2]).lower() == "year":
-                return PartialDate.parse(str(start.year + 1))
-            return PartialDate.parse(f"{start.year + start.month // 12}-{start.month % 12 + 1:02d}")
-        named_month = _MONTH_OF_THAT_YEAR.search(clause)
-        if named_month:
-            return PartialDate.parse(f"{start.year}-{MONTHS[named_month[1].lower()[:3]]:02d}")
     if not inside:
-        same = _SAME.search(clause)
-        told_before = [d for d in dates if d.start < clause_start]
-        if told_before:
-            earlier = told_before[-1].when
-        if same and earlier is not None and earlier.is_known:
-            unit = (same[1] or same[2]).lower()
-            start = earlier.start
-            text = {"day": str(earlier), "month": f"{start:%Y-%m}", "year": f"{start:%Y}"}[unit]
-            return PartialDate.parse(text) if unit != "day" or earlier.precision == "day" else earlier
         return PartialDate.unknown()
     start, end = clause_start + trigger.start(), clause_start + trigger.end()
     # The date nearest the words of the event; one after them ("approved … in March") is
     # the more usual, so a date before counts as a little further away.
-    return min(inside, key=lambda d: d.start - end if d.start >= end else 1.5 * max(0, start - d.end)).when
+    return min(inside, key=lambda d: d.start - end if d.start >= end else 1.5 * (end - d.end)).when
 
 
-def _attributes(type_: str, clause: str, sentence: str) -> dict[str, Any]:
+def _attributes(type_: str, clause: str, sentence: str, at: int = 0) -> dict[str, Any]:
+    """What a clause tells of an event whose words start at `at`: the agency named
+    nearest them, and the application, pathway, designation, phase and partners."""
     a: dict[str, Any] = {}
     if type_ in _REGULATORY or type_ == "trial_halted":
-        agency = agency_of(clause) or agency_of(sentence)
+        agency = agency_near(clause, at) or agency_of(sentence)
         if agency:
             a["agency"] = agency
     if type_ in ("approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "ind_cleared", "ind_filed"):
@@ -255,10 +231,10 @@ def extract(text: str, published: date | None = None) -> Extraction:
                    or headline_drug or (main_drug if sentence.headline else None))
         if named:
             paragraph_drug.setdefault(sentence.paragraph, named[0])
-        dates = mentions(sentence.text, published)
+        dates = mentions(sentence.text, published, last_told)
         # Events cannot be later than the news, nor dated by a goal date ("a goal date of February 26").
         past = [d for d in dates if (published is None or d.when.start <= published)
-                and not _NOUN_MARKER.search(sentence.text[max(0, d.start - 25):d.start])]
+                and not is_goal_date(sentence.text, d)]
         reported = _reported_on(sentence.text, past)
         if sentence.paragraph != last_paragraph:
             last_told, last_paragraph = None, sentence.paragraph
@@ -287,7 +263,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 if type_ in ("phase_mentioned", "phase_ongoing"):
                     type_, when = "phase_started", PartialDate.unknown()
                 else:
-                    when = _date_for(start, clause, trigger, usable, last_told, reported)
+                    when = _date_for(start, clause, trigger, usable, reported)
                 dated_by_news = False
                 if not when.is_known and news_day is not None and trigger.re not in UNDATED and (
                         _is_news_of_the_day(sentence) or DECIDED.search(clause)):
@@ -295,13 +271,14 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 if type_ == "approved" and not when.is_known and not _attributes(type_, clause, sentence.text).get(
                         "agency") and re.match(r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I):
                     continue  # "The approval was based on …": a reference to an approval told elsewhere
-                if type_ in _DEAL_TYPES and not named and when == news_day:
+                if type_ in _DEAL_TYPES and not named and news_day is not None and (
+                        when == news_day or _days_before(when, news_day)):
                     # A deal of the day between companies covers every drug the text is about.
                     subjects = [d for d in lexicon.drugs if id(d) not in not_subjects]
                 for drug in subjects:
                     if drug is None:
                         continue
-                    attributes = _attributes(type_, clause, sentence.text)
+                    attributes = _attributes(type_, clause, sentence.text, trigger.start())
                     if type_ == "designation_granted" and designation_of(trigger[0]):
                         attributes["designation"] = designation_of(trigger[0])
                     proposed = Proposed(drug.name, type_, when, attributes,

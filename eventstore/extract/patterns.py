@@ -46,7 +46,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                             r"fast track|PRIME|priority medicines|RMAT|regenerative medicine advanced therapy|"
                             r"rare pediatric disease)\b[^.;]{0,40}\b(?:designation|status|granted|eligibility|"
                             r"voucher)\b|\b(?:grant(?:ed|ing|s)?|receiv(?:ed|es|ing)|award(?:ed|s|ing)?|obtain(?:ed|s)|"
-                            r"picked up|won|secured|admitted to)\b[^.;]{0,60}\b(?:breakthrough|priority review|orphan|"
+                            r"picked up|won|secured|admitted to)\b[^.;]{0,60}?\b(?:breakthrough|priority review|orphan|"
                             r"fast track|PRIME|RMAT|regenerative medicine|rare pediatric)(?:[\w ()-]{0,40}?"
                             r"\b(?:designation|status|voucher)\b)?|"
                             r"\b(?:with|under|for) priority review\b"),
@@ -234,6 +234,12 @@ def first_named(table: list[tuple[str, re.Pattern]], text: str) -> str | None:
 
 def agency_of(text: str) -> str | None:
     return first_named(AGENCIES, text)
+
+
+def agency_near(text: str, at: int) -> str | None:
+    """The agency named nearest a position of the text."""
+    found = [(abs(m.start() - at), value) for value, pattern in AGENCIES for m in pattern.finditer(text)]
+    return min(found)[1] if found else None
 
 
 def application_of(text: str) -> str | None:

@@ -123,10 +123,12 @@ def _resolve(kind: str, m: re.Match, published: date | None) -> PartialDate | No
     return None
 
 
-def mentions(sentence: str, published: date | None) -> list[Mention]:
+def mentions(sentence: str, published: date | None, told_before: PartialDate | None = None) -> list[Mention]:
     """Every date mentioned in a sentence, resolved; overlapping spans keep the first
     (most specific) pattern's reading. Dates after publication are kept: they can only
-    be expectations."""
+    be expectations. Dates told relative to an earlier one ("the same month", "a month
+    after that", "in April of that year") take the date told last before them: earlier
+    in the sentence, else `told_before`."""
     taken: list[Mention] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(sentence):
@@ -136,7 +138,48 @@ def mentions(sentence: str, published: date | None) -> list[Mention]:
             if when is None:
                 continue
             taken.append(Mention(m.start(), m.end(), when))
+    for m in RELATIVE.finditer(sentence):
+        if any(m.start() < t.end and t.start < m.end() for t in taken):
+            continue
+        earlier = max((t for t in taken if t.end <= m.start() and not is_goal_date(sentence, t)),
+                      key=lambda t: t.start, default=None)
+        when = _relative(m, earlier.when if earlier else told_before)
+        if when is not None:
+            taken.append(Mention(m.start(), m.end(), when))
     return sorted(taken, key=lambda t: t.start)
+
+
+_GOAL_BEFORE = re.compile(r"(?:PDUFA|goal|target action|action|target) date(?: of| is| was)?\s*$", re.IGNORECASE)
+_GOAL_AFTER = re.compile(r"\s*(?:(?:PDUFA|goal|target|action)\s+)+date\b", re.IGNORECASE)
+
+
+def is_goal_date(sentence: str, mention: Mention) -> bool:
+    """A goal date ("a goal date of February 26", "an Aug. 5 action date") names when a
+    decision is due, not when anything happened."""
+    return bool(_GOAL_BEFORE.search(sentence[max(0, mention.start - 30):mention.start])
+                or _GOAL_AFTER.match(sentence, mention.end))
+
+
+RELATIVE = re.compile(rf"\b(?:(?:the|that) same (day|month|year)|that (month|year)|(?:a|one) (month|year) "
+                      rf"(?:after that|later)|the (?:following|next) (month|year)|"
+                      rf"(?:in\s+)?({_MONTH})\s+of\s+(?:that|the same) year)\b", re.IGNORECASE)
+
+
+def _relative(m: re.Match, earlier: PartialDate | None) -> PartialDate | None:
+    if earlier is None or not earlier.is_known:
+        return None
+    start = earlier.start
+    same, that, after, following, month = m.groups()
+    if month:
+        return _safe(f"{start.year}-{_month(month):02d}")
+    unit = (same or that or after or following).lower()
+    if same or that:
+        if unit == "day":
+            return earlier if earlier.precision == "day" else None
+        return _safe(f"{start:%Y-%m}" if unit == "month" else f"{start:%Y}")
+    if unit == "year":
+        return _safe(str(start.year + 1))
+    return _safe(f"{start.year + start.month // 12}-{start.month % 12 + 1:02d}")
 
 
 def dateline(text: str) -> date | None:
