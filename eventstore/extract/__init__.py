@@ -145,7 +145,7 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
             found.extend((type_, m) for m in pattern.finditer(clause))
             continue
         if type_ == "trial_halted":  # "removed the clinical hold … after the agency froze them on Oct. 7"
-            lifted = [m.span() for t, m in found if t == "ind_cleared"]
+            lifted = [m.span() for t, m in found if t == "ind_cleared" and not m[0].lower().startswith("hold")]
             m = next((m for m in pattern.finditer(clause) if not any(a < m.end() and m.start() < b for a, b in lifted)),
                      None)
             if m:

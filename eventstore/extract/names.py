@@ -106,7 +106,8 @@ INN_WORD = re.compile(r"\b([a-zA-Z][a-z]{3,}(?:-[a-z]{4})?)\b")
 COMPARATOR_CONTEXT = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|reference (?:product|drug)|biosimilar (?:to|of|"
                                 r"version of)|branded|than|plus|in combination with|combined with|comparator|"
                                 r"switch(?:ed|ing)? from|originator|standard of care|prior|previous(?:ly)?|after|"
-                                r"failed|following)\s*(?:the\s+)?(?:\w+'s\s+)?$", re.IGNORECASE)
+                                r"failed|following|on top of|added to|with or without|together with|alongside)"
+                                r"\s*(?:the\s+)?(?:\w+'s\s+)?(?:[\w-]+[®™]?(?:,\s*|\s+and\s+|\s+or\s+))*$", re.IGNORECASE)
 
 
 _STEM_END = re.compile("(?:" + "|".join(_STRONG_STEMS) + ")$")
@@ -331,15 +332,20 @@ def _is_drug_form(text: str) -> bool:
     return bool(CODE.fullmatch(text)) or looks_like_inn(text.split()[0]) and not any(c.isdigit() for c in text)
 
 
+# "the azacitidine combination", "a docetaxel arm": the partner of the drug a trial tests.
+_PARTNER_AFTER = re.compile(r"[®™]?\s+(?:combination|regimen|arm|backbone|monotherapy arm)\b", re.IGNORECASE)
+
+
 def comparators(sentences: list[str], lexicon: Lexicon) -> set[int]:
     """Drugs the text only ever names as a comparator, a reference product or a prior
     therapy: they are not the subject of its events."""
     seen_as_subject: set[int] = set()
     seen_as_comparator: set[int] = set()
     for sentence in sentences:
-        for start, drug, _ in lexicon.find(sentence):
+        for start, drug, name in lexicon.find(sentence):
             before = sentence[max(0, start - 60):start]
-            if COMPARATOR_CONTEXT.search(before) or re.search(r"\b\w+'s\s+(?:\w+\s+){0,3}$", before) and \
+            if COMPARATOR_CONTEXT.search(before) or _PARTNER_AFTER.match(sentence, start + len(name)) or re.search(
+                    r"\b\w+'s\s+(?:\w+\s+){0,3}$", before) and \
                     re.search(r"(?:biosimilar|reference|originator|branded)", sentence, re.IGNORECASE):
                 seen_as_comparator.add(id(drug))
             else:

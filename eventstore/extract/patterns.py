@@ -29,7 +29,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
     ("ind_cleared", r"\b(?:IND|investigational new drug|clinical trial application|CTA)\b[^.;]{0,80}\b"
                     r"(?:clear(?:ed|ance)|accepted|approv(?:ed|al)|go-ahead)|\bclear(?:ed|ance of)\b[^.;]{0,40}"
                     r"\b(?:IND|investigational new drug)\b|\b(?:lift(?:ed|s)?|removed?|released)\b[^.;]{0,30}"
-                    r"\b(?:clinical |partial clinical )?hold\b|\bhold\b[^.;]{0,20}\blifted\b|\bimplied approval\b"),
+                    r"\b(?:clinical |partial clinical )?hold\b|\bhold\b[^.;]{0,120}?\b(?:was |were |had been |has been |have been )lifted\b|\bimplied approval\b"),
     ("ind_filed", r"\b(?:submi(?:tted|ssion of)|filed)\b[^.;]{0,60}\b(?:IND|investigational new drug|"
                   r"clinical trial application)\b"),
     ("trial_halted", r"\b(?:clinical hold|partial hold|placed (?:the trial |the study )?on hold|put on hold|"

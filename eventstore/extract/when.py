@@ -130,17 +130,17 @@ def mentions(sentence: str, published: date | None, told_before: PartialDate | N
     after that", "in April of that year") take the date told last before them: earlier
     in the sentence, else `told_before`."""
     taken: list[Mention] = []
+    relative = list(RELATIVE.finditer(sentence))  # "in April of that year" is not April of this one
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(sentence):
-            if any(m.start() < t.end and t.start < m.end() for t in taken):
+            if any(m.start() < t.end and t.start < m.end() for t in taken) or any(
+                    m.start() < r.end() and r.start() < m.end() for r in relative):
                 continue
             when = _resolve(kind, m, published)
             if when is None:
                 continue
             taken.append(Mention(m.start(), m.end(), when))
-    for m in RELATIVE.finditer(sentence):
-        if any(m.start() < t.end and t.start < m.end() for t in taken):
-            continue
+    for m in relative:
         earlier = max((t for t in taken if t.end <= m.start() and not is_goal_date(sentence, t)),
                       key=lambda t: t.start, default=None)
         when = _relative(m, earlier.when if earlier else told_before)
