@@ -22,7 +22,8 @@ DECIDED = re.compile(r"\bwill (?:also )?(?:halt|stop|discontinue|end|terminate|n
 NOT_A_DECISION = re.compile(r"\b(?:positive opinion|recommend(?:ed|ing|s|ation)|advisory committee|panel|voted?|"
                             r"votes)\b", re.IGNORECASE)
 
-_APPLICATION = r"(?:s?NDA|s?BLA|MAA|JNDA|application|filing|dossier|submission|marketing authori[sz]ation application)"
+_APPLICATION = (r"(?:s?NDA|s?BLA|MAA|JNDA|applications?|filing|dossier|(?:re)?submission|"
+                r"marketing authori[sz]ation application)")
 
 # (type, pattern): the first clause words that state a milestone of that type.
 TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for t, p in (
@@ -60,8 +61,9 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
     ("filing_submitted", rf"\b(?:fil(?:ed|es|e|ing) for|applied for|sought|seeking|submitted for)\s+(?:\w+\s+)?"
                          rf"(?:approval|authori[sz]ation|marketing)\b|"
                          rf"\b(?:submi(?:t|tted|ssion of|ts)|file|filed|files|resubmitted|re-submitted|sought)\b"
-                         rf"[^.;]{{0,80}}\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,40}}\b(?:was|were|has been)"
-                         rf"\s+(?:submitted|filed)"),
+                         rf"[^.;]{{0,80}}\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,40}}\b(?:was|were|has been|"
+                         rf"have (?:also )?been)\s+(?:submitted|filed)|\b(?:s?NDA|s?BLA|MAA|JNDA)\s+(?:submission|filing)\b|"
+                         rf"\bcompleted (?:its |the |a )?(?:rolling )?(?:\w+ )?(?:submission|filing)\b|\b(?:re-?filed)\b"),
     ("approved", r"(?<!first )(?<!few )(?<!no )\b(?:approv(?:ed|al|es)(?! (?:treatments?|therap(?:y|ies)|drugs?|"
                  r"medicines?|products?|indications?|label|options?|standard|dose|uses?))|authori[sz](?:ed|ation)|green light|cleared (?:the|for) "
                  r"(?:product|marketing|sale|use)|cleared\b(?=[^.;]{0,40}\b(?:for|to treat|in)\b)|"
