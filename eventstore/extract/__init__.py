@@ -16,7 +16,7 @@ from typing import Any
 
 from ..dates import PartialDate
 from .names import Drug, build_lexicon, comparators
-from .patterns import (DECIDED, FORWARD, NOT_A_DECISION, TRIGGER_WORDS, TRIGGERS, agency_near, agency_of,
+from .patterns import (DECIDED, FORWARD, NOT_A_DECISION, TRIGGER_WORDS_PATTERN, TRIGGERS, agency_near, agency_of,
                        application_of, designation_of, pathway_of, phase_of)
 from .text import Sentence, sentences
 from .when import Mention, dateline, is_goal_date, mentions
@@ -139,7 +139,7 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
     found = []
     lowered = clause.lower()
     for type_, pattern in TRIGGERS:
-        if not any(word in lowered for word in TRIGGER_WORDS[type_]):
+        if not TRIGGER_WORDS_PATTERN[type_].search(lowered):
             continue
         if type_ == "designation_granted":  # "has held breakthrough designation since 2017 and picked up RMAT"
             found.extend((type_, m) for m in pattern.finditer(clause))

@@ -91,6 +91,7 @@ _TRIAL_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:(?:an?|the|its)\s+(?:[\w/-]+\s+){
 # Amino-acid substitutions (T790M, V600E) look like code names but are mutations.
 _ACID = re.compile(r"\s+(acid)\b")
 _INN_BEFORE = re.compile(r"[a-z]{4,}(?:vir|mab|nib|tide)\s+$")
+@lru_cache(maxsize=4096)
 def _company_use(name: str) -> re.Pattern:
     n = re.escape(name)
     return re.compile(rf"\b{n}(?:'s)? (?:Inc|Ltd|Corp|Pharmaceuticals|Therapeutics|Biosciences|said|says|announced|"
@@ -295,6 +296,9 @@ _ALSO = re.compile(r"([A-Za-z0-9][\w-]*)[®™]?,?\s+(?:also known as|formerly k
                    r"([A-Za-z0-9][\w-]*)")
 
 
+_ALSO_WORDS = re.compile(r"known as|formerly|under the|marketed as|sold as|branded as|code")
+
+
 def build_lexicon(sentences: list[str]) -> Lexicon:
     """Find every drug name in the text and link the names the text pairs."""
     lexicon = Lexicon()
@@ -307,7 +311,8 @@ def build_lexicon(sentences: list[str]) -> Lexicon:
     # A text about biosimilars says so more than once; one aside in a boilerplate does not count.
     biosimilars = sum(len(_BIOSIMILAR.findall(s)) for s in sentences) >= 2
     for sentence in sentences:
-        for pattern in (_PAIR, _ALSO):
+        patterns = ((_PAIR,) if "(" in sentence else ()) + ((_ALSO,) if _ALSO_WORDS.search(sentence) else ())
+        for pattern in patterns:
             for m in pattern.finditer(sentence):
                 a, b = _DOSAGE.sub("", m[1].strip()), _DOSAGE.sub("", m[2].strip())
                 if a.casefold() == b.casefold() or not (lexicon.get(a) or lexicon.get(b)):

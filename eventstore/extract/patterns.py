@@ -175,6 +175,9 @@ TRIGGER_WORDS = {
                          "aced", "comparable", "equivalen"),
 }
 
+# The same words as one expression a type: one search a clause instead of a loop.
+TRIGGER_WORDS_PATTERN = {t: re.compile("|".join(map(re.escape, words))) for t, words in TRIGGER_WORDS.items()}
+
 AGENCIES = [(a, re.compile(p, re.IGNORECASE)) for a, p in (
     ("EC", r"\bEuropean Commission\b|\bEC\b"),
     ("EMA", r"\bEuropean Medicines Agency\b|\bEMA\b|\bCHMP\b"),
