@@ -16,8 +16,8 @@ from typing import Any
 
 from ..dates import PartialDate
 from .names import Drug, build_lexicon, comparators
-from .patterns import (DECIDED, FORWARD, NOT_A_DECISION, TRIGGER_WORDS_PATTERN, TRIGGERS, agency_near, agency_of,
-                       application_of, designation_of, pathway_of, phase_of)
+from .patterns import (ANY_TRIGGER_WORD, DECIDED, FORWARD, NOT_A_DECISION, TRIGGERS, TYPES_OF_WORD, agency_near,
+                       agency_of, application_of, designation_of, pathway_of, phase_of)
 from .text import Sentence, sentences
 from .when import Mention, dateline, is_goal_date, mentions
 
@@ -137,9 +137,9 @@ def _attributes(type_: str, clause: str, sentence: str, at: int = 0) -> dict[str
 
 def _types(clause: str) -> list[tuple[str, re.Match]]:
     found = []
-    lowered = clause.lower()
+    possible = {t for word in ANY_TRIGGER_WORD.findall(clause.lower()) for t in TYPES_OF_WORD[word]}
     for type_, pattern in TRIGGERS:
-        if not TRIGGER_WORDS_PATTERN[type_].search(lowered):
+        if type_ not in possible:
             continue
         if type_ == "designation_granted":  # "has held breakthrough designation since 2017 and picked up RMAT"
             found.extend((type_, m) for m in pattern.finditer(clause))
@@ -268,8 +268,11 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 if not when.is_known and news_day is not None and trigger.re not in UNDATED and (
                         _is_news_of_the_day(sentence) or DECIDED.search(clause)):
                     when, dated_by_news = news_day, True
-                if type_ == "approved" and not when.is_known and not _attributes(type_, clause, sentence.text).get(
-                        "agency") and re.match(r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I):
+                attributes = _attributes(type_, clause, sentence.text, trigger.start())
+                if type_ == "designation_granted" and designation_of(trigger[0]):
+                    attributes["designation"] = designation_of(trigger[0])
+                if type_ == "approved" and not when.is_known and not attributes.get("agency") and re.match(
+                        r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I):
                     continue  # "The approval was based on …": a reference to an approval told elsewhere
                 if type_ in _DEAL_TYPES and not named and news_day is not None and (
                         when == news_day or _days_before(when, news_day)):
@@ -278,10 +281,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 for drug in subjects:
                     if drug is None:
                         continue
-                    attributes = _attributes(type_, clause, sentence.text, trigger.start())
-                    if type_ == "designation_granted" and designation_of(trigger[0]):
-                        attributes["designation"] = designation_of(trigger[0])
-                    proposed = Proposed(drug.name, type_, when, attributes,
+                    proposed = Proposed(drug.name, type_, when, dict(attributes),
                                         sentence.text, list(drug.names), dated_by_news)
                     (expected if forward else events).append(proposed)
         if past:

@@ -175,8 +175,12 @@ TRIGGER_WORDS = {
                          "aced", "comparable", "equivalen"),
 }
 
-# The same words as one expression a type: one search a clause instead of a loop.
-TRIGGER_WORDS_PATTERN = {t: re.compile("|".join(map(re.escape, words))) for t, words in TRIGGER_WORDS.items()}
+# All those words as one expression, longest first, and for each word the types whose words
+# it contains: one scan of a clause tells which types' expressions are worth trying.
+_ALL_TRIGGER_WORDS = sorted({w for words in TRIGGER_WORDS.values() for w in words}, key=len, reverse=True)
+ANY_TRIGGER_WORD = re.compile("|".join(map(re.escape, _ALL_TRIGGER_WORDS)))
+TYPES_OF_WORD = {found: frozenset(t for t, words in TRIGGER_WORDS.items() if any(w in found for w in words))
+                 for found in _ALL_TRIGGER_WORDS}
 
 AGENCIES = [(a, re.compile(p, re.IGNORECASE)) for a, p in (
     ("EC", r"\bEuropean Commission\b|\bEC\b"),
@@ -241,9 +245,13 @@ def agency_of(text: str) -> str | None:
     return first_named(AGENCIES, text)
 
 
+_ANY_AGENCY = re.compile("|".join(f"(?P<a{i}>{pattern.pattern})" for i, (_, pattern) in enumerate(AGENCIES)),
+                         re.IGNORECASE)
+
+
 def agency_near(text: str, at: int) -> str | None:
     """The agency named nearest a position of the text."""
-    found = [(abs(m.start() - at), value) for value, pattern in AGENCIES for m in pattern.finditer(text)]
+    found = [(abs(m.start() - at), AGENCIES[int(m.lastgroup[1:])][0]) for m in _ANY_AGENCY.finditer(text)]
     return min(found)[1] if found else None
 
 
