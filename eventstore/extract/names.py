@@ -361,6 +361,9 @@ def _is_drug_form(text: str) -> bool:
 _PARTNER_AFTER = re.compile(r"[®™]?\s+(?:combination|regimen|arm|backbone|monotherapy arm)\b", re.IGNORECASE)
 
 
+_SUFFIXED_INN = re.compile(r"[a-z]{4,}-[a-z]{4}")
+
+
 def comparators(sentences: list[str], lexicon: Lexicon) -> set[int]:
     """Drugs the text only ever names as a comparator, a reference product or a prior
     therapy: they are not the subject of its events."""
@@ -377,8 +380,9 @@ def comparators(sentences: list[str], lexicon: Lexicon) -> set[int]:
                 seen_as_subject.add(id(drug))
     not_subjects = seen_as_comparator - seen_as_subject
     # In a text about biosimilars an INN with no code name of its own is the reference
-    # product's: the biosimilars are the drugs named by code (SCHEMA.md).
-    coded = [d for d in lexicon.drugs if any(CODE.fullmatch(n) for n in d.names)]
+    # product's: the biosimilars are the drugs named by code (SCHEMA.md), or by an INN with
+    # the four-letter suffix the FDA gives biologics ("trastuzumab-dkst").
+    coded = [d for d in lexicon.drugs if any(CODE.fullmatch(n) or _SUFFIXED_INN.fullmatch(n) for n in d.names)]
     if coded and any(d.biosimilar for d in lexicon.drugs):
         not_subjects |= {id(d) for d in lexicon.drugs if d not in coded}
     return not_subjects

@@ -69,6 +69,7 @@ def sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     about: str | None = None
     stop = False
+    in_highlights = True  # the headline and the bullets right under it tell the news of the day
     for number, paragraph in enumerate(paragraphs(text)):
         if stop:
             break
@@ -87,6 +88,8 @@ def sentences(text: str) -> list[Sentence]:
             about = None if not paragraph.lower().startswith("about ") else paragraph[6:]
             continue  # a section heading
         headline = number == 0 and not paragraph.endswith((".", "!", "?"))  # a title has no full stop
+        in_highlights = in_highlights and (headline or number > 0 and bool(_BULLET_START.match(paragraph)))
+        headline = headline or in_highlights
         paragraph = split_dateline(paragraph)[1]
         for sentence in split_sentences(paragraph):
             out.append(Sentence(sentence, number, len(out), about, headline))
