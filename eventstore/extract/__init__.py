@@ -69,6 +69,10 @@ def _clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE.split(text) if c and c.strip()]
 
 
+_GOES_ON = re.compile(r"\s*(?:but|and|however,?)\s+(?:it|the agency|the company|the regulator|they)\s+(?:also\s+)?"
+                      r"(?:[a-z]+ed|issued|won|got|granted|gave|sent)\b", re.IGNORECASE)
+# What the lead paragraph tells of a trial's results or end is the news itself.
+_NEWS_IN_THE_LEAD = {"results_reported", "trial_halted", "discontinued"}
 _REPORTED = re.compile(r"\b(?:said|says|announced|reported|disclosed|confirmed|posted)\b")
 # Forward-looking nouns name a future date; they do not make what precedes them a plan.
 _NOUN_MARKER = re.compile(r"PDUFA|goal date|target action date", re.IGNORECASE)
@@ -172,7 +176,7 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
         drop = "collaboration_signed" if re.search(r"\b(?:to acquire|acquisition of|merger)\b", clause, re.I) \
             else "acquired"
         found = [(t, m) for t, m in found if t != drop]
-    if "approved" in names and re.search(r"\b(?:since|after|following|follows|before|upon|ahead of|pending|with|"
+    if "approved" in names and re.search(r"\b(?:since|after|following|follows|before|upon|ahead of|pending|with|without|"
                                          r"pressed for|push(?:ed|ing)? for|call(?:ed|ing)? for)\s+(?:the |"
                                          r"its |this |that |a )?(?:\w+\s+){0,2}approval\b", clause, re.IGNORECASE):
         found = [(t, m) for t, m in found if t != "approved"]  # an approval referred to, not announced
@@ -213,6 +217,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
     last_told: PartialDate | None = None  # the last date told in the paragraph, for "the same month"
     last_paragraph = -1
     news_day = _news_day(parts, first_body, published)
+    previous_day: PartialDate | None = None  # the day the sentence before told, for one that goes on from it
     # A headline that names no drug ("CureVac's vaccine shows 47% efficacy") is about the one
     # the text names most.
     mentions_of = Counter(id(d) for s in parts for _, d, _ in lexicon.find(s.text) if id(d) not in not_subjects)
@@ -264,9 +269,12 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     type_, when = "phase_started", PartialDate.unknown()
                 else:
                     when = _date_for(start, clause, trigger, usable, reported)
+                    if not when.is_known and start == 0 and previous_day is not None and _GOES_ON.match(clause):
+                        when = previous_day  # "Late Friday, the agency approved… But it issued a letter…"
                 dated_by_news = False
                 if not when.is_known and news_day is not None and trigger.re not in UNDATED and (
-                        _is_news_of_the_day(sentence) or DECIDED.search(clause)):
+                        _is_news_of_the_day(sentence) or DECIDED.search(clause)
+                        or type_ in _NEWS_IN_THE_LEAD and sentence.paragraph == first_body):
                     when, dated_by_news = news_day, True
                 attributes = _attributes(type_, clause, sentence.text, trigger.start())
                 if type_ == "designation_granted" and designation_of(trigger[0]):
@@ -286,6 +294,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     (expected if forward else events).append(proposed)
         if past:
             last_told = past[-1].when
+        previous_day = past[-1].when if past and past[-1].when.precision == "day" else None
     return Extraction(published, _merge(events), _merge(expected))
 
 

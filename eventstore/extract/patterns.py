@@ -12,7 +12,8 @@ FORWARD = re.compile(
     r"scheduled|upcoming|seeks?|seeking|hopes?\s+to|potential(?:ly)?\s+(?:approv|launch|file)|is\s+set\s+to|"
     r"are\s+set\s+to|next\s+step|forthcoming|to\s+be\s+(?:submitted|filed|presented|launched|initiated)|"
     r"subject\s+to|pending|intention|prepar(?:es|ing)\s+to|if\s+approved|once\s+approved|upon\s+approval|"
-    r"by\s+the\s+end\s+of|later\s+this\s+year|in\s+the\s+coming|(?:most\s+|more\s+)?likely|unlikely)\b", re.IGNORECASE)
+    r"by\s+the\s+end\s+of|later\s+this\s+year|in\s+the\s+coming|(?:most\s+|more\s+)?likely|unlikely|eligible)\b",
+    re.IGNORECASE)
 
 # "will halt", "will no longer pursue": announced as decided, so dated the day of the news.
 DECIDED = re.compile(r"\bwill (?:also )?(?:halt|stop|discontinue|end|terminate|no longer|cease|wind|close|shut)\b",
@@ -53,7 +54,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                             r"\b(?:with|under|for) priority review\b"),
     ("rejected", r"\b(?:complete response letter|CRL|refus(?:ed|al) to (?:approve|file)|refused|rejected|rejection|"
                  r"negative opinion|declined to approve|not approvable)\b"),
-    ("withdrawn", r"\b(?:withdr[ae]w|withdraws|withdrawing|withdrawn|withdrawal of)\b[^.;]{0,60}\b(?:application|MAA|NDA|BLA|approval|"
+    ("withdrawn", r"\b(?:withdr[ae]w|withdraws|withdrawing|withdrawn|withdrawal of)\b[^.;]{0,60}\b(?:application|MAA|NDA|BLA|approval|sale|"
                   r"marketing|market|product|authori[sz]ation|filing)"),
     ("filing_accepted", rf"\b(?:accept(?:ed|s|ance of)?|validat(?:ed|es|ion of)|acknowledged)\b[^.;]{{0,80}}"
                         rf"\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,140}}\b(?:was|were|has been|had been|"
@@ -87,6 +88,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                              r"exclusive )?rights\b|\bobtained (?:global |exclusive )?licen[cs]es?\b|"
                              r"\bgains? (?:an )?(?:exclusive )?licen[cs]e\b|"
                              r"\b(?:in-|out-)?licen[sc]ed\b[^.;]{0,60}\b(?:rights|from|to)\b|"
+                             r"\bto licen[sc]e\b|\blicen[sc]es\b(?! (?:to|from|agreements?)\b)|"
                              r"\bagreed\b[^.;]{0,30}\bto (?:co-develop|jointly develop|develop and commerciali[sz]e|"
                              r"license|collaborate|partner)\b|"
                              r"\bunder (?:a|an|the) (?:\w+ ){0,2}(?:license|licence|collaboration|agreement)\b[^.;]{0,40}"
