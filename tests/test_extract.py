@@ -291,3 +291,46 @@ def test_each_bullet_is_a_paragraph_of_its_own():
     found = events(text)
     assert ("examplimab", "approved", "2020-05") in found
     assert ("ZX-202", "approved", "2020-05") not in found
+
+
+def test_the_lead_and_the_highlights_tell_the_news_of_the_day():
+    text = ("Example Bio update\n\n- Company halts all further development of examplimab\n\nBOSTON, April 22, 2021 -- "
+            "Example Bio's Phase 3 trial of zilvimab met its primary endpoint in patients with moderate psoriasis, "
+            "the company said.\n\nZilvimab also showed benefit in a Phase 2 study.")
+    found = events(text)
+    assert ("examplimab", "discontinued", "2021-04-22") in found
+    assert ("zilvimab", "results_reported", "2021-04-22") in found
+
+
+def test_a_sentence_that_goes_on_from_the_one_before_keeps_its_day():
+    text = ("Late Friday, the agency approved examplimab for psoriasis. But it issued a complete response letter "
+            "for arthritis.")
+    assert events(text) == {("examplimab", "approved", "2021-04-16"), ("examplimab", "rejected", "2021-04-16")}
+
+
+def test_chained_relative_dates_and_a_hold_lifted_later_in_the_sentence():
+    text = ("In July 2023, Example Bio scrapped the Phase 3 trial of examplimab. The following month, the FDA placed "
+            "examplimab on partial clinical hold. A month after that, Example Bio terminated a second study of "
+            "examplimab. An earlier partial hold, imposed in January 2022, had been lifted in April of that year.")
+    found = {(t, d) for _, t, d in events(text, date(2024, 4, 22))}
+    assert {("trial_halted", "2023-07"), ("trial_halted", "2023-08"), ("trial_halted", "2023-09"),
+            ("trial_halted", "2022-01"), ("ind_cleared", "2022-04")} <= found
+
+
+def test_partners_in_a_combination_and_a_suffixed_biosimilar_inn():
+    text = ("Examplimab is tested on top of venetoclax and azacitidine in a Phase 3 trial. The azacitidine "
+            "combination was put on partial clinical hold in 2022.")
+    assert {drug for drug, _, _ in events(text)} == {"examplimab"}
+    biosimilar = ("Example Bio wins approval for its Herceptin biosimilar\n\nThe FDA approved Trazimera "
+                  "(trastuzumab-qyyp), a biosimilar to Roche's Herceptin, on Monday. Biosimilars cut costs.")
+    assert ("trastuzumab-qyyp", "approved", "2021-04-19") in events(biosimilar)
+
+
+def test_goal_dates_withdrawal_from_sale_and_licensing():
+    text = ("The FDA accepted the application in February and granted it priority review, setting an Aug. 5 action "
+            "date for examplimab. In April, Example Bio withdrew Exampla (zilvimab) from sale. Bigpharma paid $50 "
+            "million last month to license Example Bio's antibody ZX-301.")
+    found = events(text)
+    assert ("examplimab", "designation_granted", "2021-02") in found
+    assert ("zilvimab", "withdrawn", "2021-04") in found
+    assert ("ZX-301", "collaboration_signed", "2021-03") in found
