@@ -69,6 +69,8 @@ def _clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE.split(text) if c and c.strip()]
 
 
+_APPROVAL_REFERRED = re.compile(r"\s*(?:-\s*)?(?:the\s+|this\s+)?approval\s+(?:comes|came|follows|followed|marks|"
+                                r"is|was|represents|caps)\b", re.IGNORECASE)
 _GOES_ON = re.compile(r"\s*(?:but|and|however,?)\s+(?:it|the agency|the company|the regulator|they)\s+(?:also\s+)?"
                       r"(?:[a-z]+ed|issued|won|got|granted|gave|sent)\b", re.IGNORECASE)
 # What the lead paragraph tells of a trial's results or end is the news itself.
@@ -279,9 +281,10 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 attributes = _attributes(type_, clause, sentence.text, trigger.start())
                 if type_ == "designation_granted" and designation_of(trigger[0]):
                     attributes["designation"] = designation_of(trigger[0])
-                if type_ == "approved" and not when.is_known and not attributes.get("agency") and re.match(
-                        r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I):
-                    continue  # "The approval was based on …": a reference to an approval told elsewhere
+                if type_ == "approved" and (not when.is_known and not attributes.get("agency") and re.match(
+                        r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I)
+                        or _APPROVAL_REFERRED.match(clause)):
+                    continue  # "The approval was based on …", "Approval comes six months after…": told elsewhere
                 if type_ in _DEAL_TYPES and not named and news_day is not None and (
                         when == news_day or _days_before(when, news_day)):
                     # A deal of the day between companies covers every drug the text is about.

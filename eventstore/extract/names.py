@@ -208,8 +208,18 @@ _PLACES = (r"China|Japan|Korea|South Korea|Taiwan|Europe|America|India|Germany|F
 # CVnCoV,", "schizophrenia drug KarXT", "GSK's Arexvy was cleared".
 _DRUG_NOUN = (r"(?:drug|candidate|vaccine|therapy|medicine|product|antibody|biosimilar|compound|asset|molecule|"
               r"inhibitor|agonist|antagonist|analogue|analog|conjugate|antibiotic|formulation)")
+_NAME = r"[A-Z][a-z][A-Za-z0-9-]{2,}"
 _CUED = re.compile(rf"\b{_DRUG_NOUN},?\s+(?:called\s+|named\s+|dubbed\s+|known as\s+)?(?!{_DRUG_NOUN}\b)"
-                   rf"([A-Z][A-Za-z0-9-]{{3,}}|[a-z]{{6,}})\b(?!['’]s|\s+[A-Z])|"
+                   rf"([A-Z][A-Za-z0-9-]{{3,}}|[a-z]{{6,}}|[a-z][A-Z]{{3,}}[A-Za-z]*)\b(?!['’]s|\s+[A-Z])|"
+                   # "Nefecon is being developed", "Zemdri is an oral antibiotic"
+                   rf"\b({_NAME}) is (?:being (?:developed|evaluated|studied|tested)|an? (?:oral|investigational|"
+                   rf"experimental|novel|first-in-class|once-daily|once-weekly|targeted|small[- ]molecule|"
+                   rf"monoclonal|bispecific|recombinant|fully human|topical|injectable|inhaled)\b)|"
+                   # "the Phase 3 trial of Nefecon", "rights to develop and commercialize Nefecon"
+                   rf"\b(?:trials?|stud(?:y|ies)|development|rights|licen[cs]e) (?:of|to|for) (?:develop(?: and "
+                   rf"commerciali[sz]e)? )?(?!(?:{_PLACES})\b)({_NAME})\b(?!['’]s|\s+[A-Z])|"
+                   # "FDA approves Zemdri for complicated urinary tract infections"
+                   rf"\b(?:approves|approved|clears|cleared) (?!(?:{_PLACES})\b)({_NAME}) (?:for|in|to treat)\b|"
                    rf"\b(?!(?:{_PLACES})\b)[A-Z][\w&-]+(?:'s|’s|')\s+([A-Z][A-Za-z0-9-]{{3,}}|[a-z]{{6,}})\s+"
                    rf"(?:was|is|has|had|won|wins|received|receives|gets|got|clears|cleared|passed|passes|failed|fails|"
                    rf"flunks|met|meets|showed|shows|for|became|approval|approved|launch)\b")
@@ -258,9 +268,10 @@ def _candidates(sentence: str, not_drugs: set[str], lowercase_words: set[str]) -
             continue
         found.append((m.start(), token))
     for m in _CUED.finditer(sentence):
-        word = m[1] or m[2]
+        group = next(i for i, g in enumerate(m.groups(), 1) if g)
+        word = m[group]
         if _plausible_name(word) and not (word[0].isupper() and word.lower() in lowercase_words):
-            found.append((m.start(1) if m[1] else m.start(2), word))
+            found.append((m.start(group), word))
     for m in BRAND.finditer(sentence):
         word = m[1]
         if word.casefold() not in not_drugs and word.split()[0].lower() not in _NOT_INN and not word.isdigit():
@@ -288,7 +299,7 @@ def _candidates(sentence: str, not_drugs: set[str], lowercase_words: set[str]) -
 
 def _plausible_name(word: str) -> bool:
     """A cued word that could be a name, not an English word or an institution."""
-    if word[0].isupper():  # a brand has lower-case letters: GLP-1 and NMPA are not brands
+    if not word.islower():  # a brand has lower-case letters: GLP-1 and NMPA are not brands
         return word not in _NOT_NAMES and any(c.islower() for c in word)
     return word not in _NOT_INN and not _COMMON_ENDING.search(word)
 
@@ -313,11 +324,15 @@ def _pairs(sentence: str) -> list[tuple[str, str]]:
 
 
 _ALSO = re.compile(r"([A-Za-z0-9][\w-]*)[®™]?,?\s+(?:also known as|formerly known as|formerly|previously known as|"
-                   r"under the (?:brand )?name|marketed as|sold as|branded as|tested under the code|code-?named)\s+"
+                   r"under the (?:brand )?name|marketed as|sold as|branded as|tested under the code|code-?named|"
+                   r"developed as|now called|renamed)\s+"
                    r"([A-Za-z0-9][\w-]*)")
 
 
-_ALSO_WORDS = re.compile(r"known as|formerly|under the|marketed as|sold as|branded as|code")
+_CODE_OF_IT = re.compile(r"(?:The|This|That|Its|The company's) (?:product|drug|candidate|biosimilar|therapy|vaccine|"
+                         r"medicine|antibody|molecule|compound) (?:was|is|had been|has been) (?:developed|known|tested|"
+                         r"studied) (?:under|as) (?:the )?(?:code(?:[- ]name)? |name )?([A-Za-z0-9][\w-]*)")
+_ALSO_WORDS = re.compile(r"known as|formerly|under the|marketed as|sold as|branded as|code|developed as|now called|renamed")
 
 
 def build_lexicon(sentences: list[str]) -> Lexicon:
@@ -341,6 +356,15 @@ def build_lexicon(sentences: list[str]) -> Lexicon:
                     (lexicon.get(b) or _is_drug_form(b)) and _BRAND_WORD.fullmatch(a)
                     and a.lower() not in _NOT_INN):
                 lexicon.add(a, same_as=b)  # "Besremi (ropeginterferon alfa-2b-njft)": a brand and its INN
+    # "The product was developed under the code name SB15": the code of the drug named last.
+    last_named: str | None = None
+    for sentence in sentences:
+        told = _CODE_OF_IT.match(sentence)
+        if told and last_named and lexicon.get(told[1]) is not lexicon.get(last_named):
+            lexicon.add(told[1], same_as=last_named)
+        named = lexicon.find(sentence)
+        if named:
+            last_named = named[-1][2]
     for drug in lexicon.drugs:
         drug.biosimilar = biosimilars
     # A capitalised name that the text uses as a company ("Intercept said", "According to
@@ -369,6 +393,7 @@ def comparators(sentences: list[str], lexicon: Lexicon) -> set[int]:
     therapy: they are not the subject of its events."""
     seen_as_subject: set[int] = set()
     seen_as_comparator: set[int] = set()
+    brand_as_subject: set[int] = set()
     for sentence in sentences:
         for start, drug, name in lexicon.find(sentence):
             before = sentence[max(0, start - 60):start]
@@ -378,11 +403,16 @@ def comparators(sentences: list[str], lexicon: Lexicon) -> set[int]:
                 seen_as_comparator.add(id(drug))
             else:
                 seen_as_subject.add(id(drug))
+                if name[:1].isupper() and start > 0:
+                    brand_as_subject.add(id(drug))
     not_subjects = seen_as_comparator - seen_as_subject
     # In a text about biosimilars an INN with no code name of its own is the reference
     # product's: the biosimilars are the drugs named by code (SCHEMA.md), or by an INN with
     # the four-letter suffix the FDA gives biologics ("trastuzumab-dkst").
     coded = [d for d in lexicon.drugs if any(CODE.fullmatch(n) or _SUFFIXED_INN.fullmatch(n) for n in d.names)]
+    # A brand the text names as a subject and never as a reference is a biosimilar's own
+    # ("Afilivu (aflibercept), its biosimilar referencing Eylea").
     if coded and any(d.biosimilar for d in lexicon.drugs):
-        not_subjects |= {id(d) for d in lexicon.drugs if d not in coded}
+        not_subjects |= {id(d) for d in lexicon.drugs if d not in coded
+                         and not (id(d) in brand_as_subject and id(d) not in seen_as_comparator)}
     return not_subjects

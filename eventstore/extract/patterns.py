@@ -28,7 +28,7 @@ _APPLICATION = (r"(?:s?NDA|s?BLA|MAA|JNDA|applications?|filing|dossier|(?:re)?su
 
 # (type, pattern): the first clause words that state a milestone of that type.
 TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for t, p in (
-    ("ind_cleared", r"\b(?:IND|investigational new drug|clinical trial application|CTA)\b[^.;]{0,80}\b"
+    ("ind_cleared", r"\bclinical trial approval\b|\b(?:IND|investigational new drug|clinical trial application|CTA)\b[^.;]{0,80}\b"
                     r"(?:clear(?:ed|ance)|accepted|approv(?:ed|al)|go-ahead)|\bclear(?:ed|ance of)\b[^.;]{0,40}"
                     r"\b(?:IND|investigational new drug)\b|\b(?:lift(?:ed|s)?|removed?|released)\b[^.;]{0,30}"
                     r"\b(?:clinical |partial clinical )?hold\b|\bhold\b[^.;]{0,120}?\b(?:was |were |had been |has been |have been )lifted\b|\bimplied approval\b"),
@@ -46,11 +46,11 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                      r"\b(?:full|partial) hold\b|\b(?:froze|frozen|freez(?:e|es|ing))\b"),
     ("designation_granted", r"\b(?:breakthrough therapy|breakthrough device|priority review|orphan(?: drug)?|"
                             r"fast track|PRIME|priority medicines|RMAT|regenerative medicine advanced therapy|"
-                            r"rare pediatric disease)\b[^.;]{0,40}\b(?:designation|status|granted|eligibility|"
-                            r"voucher)\b|\b(?:grant(?:ed|ing|s)?|receiv(?:ed|es|ing)|award(?:ed|s|ing)?|obtain(?:ed|s)|"
+                            r"rare pediatric disease)\b[^.;]{0,40}\b(?:designation|status|granted|eligibility)\b|"
+                            r"\b(?:grant(?:ed|ing|s)?|receiv(?:ed|es|ing)|award(?:ed|s|ing)?|obtain(?:ed|s)|"
                             r"picked up|won|secured|admitted to)\b[^.;]{0,60}?\b(?:breakthrough|priority review|orphan|"
-                            r"fast track|PRIME|RMAT|regenerative medicine|rare pediatric)(?:[\w ()-]{0,40}?"
-                            r"\b(?:designation|status|voucher)\b)?|"
+                            r"fast track|PRIME|RMAT|regenerative medicine|rare pediatric)(?![\w ]{0,30}\bvoucher)(?:[\w ()-]{0,40}?"
+                            r"\b(?:designation|status)\b)?|"
                             r"\b(?:with|under|for) priority review\b"),
     ("rejected", r"\b(?:complete response letter|CRL|refus(?:ed|al) to (?:approve|file)|refused|rejected|rejection|"
                  r"negative opinion|declined to approve|not approvable)\b"),
@@ -65,7 +65,8 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                          rf"[^.;]{{0,80}}\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,40}}\b(?:was|were|has been|"
                          rf"have (?:also )?been)\s+(?:submitted|filed)|\b(?:s?NDA|s?BLA|MAA|JNDA)\s+(?:submission|filing)\b|"
                          rf"\bcompleted (?:its |the |a )?(?:rolling )?(?:\w+ )?(?:submission|filing)\b|\b(?:re-?filed)\b"),
-    ("approved", r"(?<!first )(?<!few )(?<!no )\b(?:approv(?:ed|al|es)(?! (?:treatments?|therap(?:y|ies)|drugs?|"
+    ("approved", r"(?<!the first )(?<!a first )(?<!few )(?<!no )\b(?:expanded (?:the |its )?(?:label|indication)|"
+                 r"label expansion|approv(?:ed|al|es)(?! (?:treatments?|therap(?:y|ies)|drugs?|"
                  r"medicines?|products?|indications?|label|options?|standard|dose|uses?))|authori[sz](?:ed|ation)|green light|cleared (?:the|for) "
                  r"(?:product|marketing|sale|use)|cleared\b(?=[^.;]{0,40}\b(?:for|to treat|in)\b)|"
                  r"marketing authori[sz]ation|licen[sc]ed for|registered in|conditional(?:ly)? (?:granted|approved))"),
@@ -159,7 +160,8 @@ TRIGGER_WORDS = {
     "withdrawn": ("withdr",),
     "filing_accepted": ("accept", "validat", "acknowledged"),
     "filing_submitted": ("submi", "file", "filing", "sought", "seeking", "applied"),
-    "approved": ("approv", "authori", "green light", "cleared", "licens", "licenc", "registered"),
+    "approved": ("approv", "authori", "green light", "cleared", "licens", "licenc", "registered", "label",
+                 "indication"),
     "launched": ("launch", "available"),
     "discontinued": ("discontinu", "cease", "stop", "end", "abandon", "depriorit", "no longer", "halt", "scrap",
                      "drop", "shelv", "ax", "cull", "plug"),

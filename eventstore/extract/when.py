@@ -31,6 +31,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(p, re.IGNORECASE)) f
     ("half", r"\b(?:the\s+)?(first|second|1st|2nd)\s+half\s+(?:of\s+)?(\d{4})\b"),
     ("half_short", r"\b(?:H([12])\s*,?\s*(\d{4})|([12])H\s*(\d{4})|(\d{4})\s*-?\s*H([12]))\b"),
     ("month_year", rf"\b({_MONTH})\s*(?:of\s+)?,?\s*(\d{{4}})\b"),
+    ("month_last_year", rf"\b({_MONTH})\s+(?:of\s+)?(last|this)\s+year\b"),
     ("md", rf"\b(?:on\s+)?({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})"),
     ("today", r"\b(?:today|this morning|tonight)\b"),
     ("yesterday", r"\byesterday\b"),
@@ -52,7 +53,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(p, re.IGNORECASE)) f
 _NEEDS_ALL = {"iso": ("year",), "mdy": ("month", "year"), "dmy": ("month", "year"), "quarter": ("year",),
               "quarter_short": ("digit",), "half": ("year",), "half_short": ("digit",),
               "month_year": ("month", "year"), "md": ("month", "digit"), "year": ("year",),
-              "conference_year": ("year",), "last_named_month": ("month",), "in_month": ("month",)}
+              "conference_year": ("year",), "last_named_month": ("month",), "in_month": ("month",),
+              "month_last_year": ("month",)}
 _MONTH_WORD = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
 _YEAR4 = re.compile(r"(?:19|20)\d\d")
 _NEEDS = {"quarter": "quarter", "half": "half", "yesterday": "yesterday", "weekday": "day",
@@ -125,6 +127,8 @@ def _resolve(kind: str, m: re.Match, published: date | None) -> PartialDate | No
         return _safe(f"{first:%Y-%m}")
     if kind == "this_month":
         return _safe(f"{published:%Y-%m}")
+    if kind == "month_last_year":
+        return _safe(f"{published.year - (g[1].lower() == 'last')}-{_month(g[0]):02d}")
     if kind == "this_year":
         return _safe(str(published.year))
     if kind == "last_year":
