@@ -149,7 +149,8 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
 
 # Words without which a trigger cannot match: a cheap test before the regular expression.
 TRIGGER_WORDS = {
-    "ind_cleared": ("ind", "investigational", "clinical trial application", "cta", "hold", "implied"),
+    "ind_cleared": ("ind", "investigational", "clinical trial application", "clinical trial approval", "cta", "hold",
+                    "implied"),
     "ind_filed": ("ind", "investigational", "clinical trial application"),
     "trial_halted": ("hold", "paus", "suspend", "halt", "terminat", "stop", "discontinu", "end", "futility", "shut",
                      "froze", "freez",
