@@ -69,8 +69,8 @@ def _clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE.split(text) if c and c.strip()]
 
 
-_APPROVAL_REFERRED = re.compile(r"\s*(?:-\s*)?(?:the\s+|this\s+)?approval\s+(?:comes|came|follows|followed|marks|"
-                                r"is|was|represents|caps)\b", re.IGNORECASE)
+_APPROVAL_REFERRED = re.compile(r"\s*(?:-\s*)?(?:the\s+|this\s+)?(?:approval|rejection)\s+(?:comes|came|follows|"
+                                r"followed|marks|is|was|represents|caps)\b", re.IGNORECASE)
 _GOES_ON = re.compile(r"\s*(?:but|and|however,?)\s+(?:it|the agency|the company|the regulator|they)\s+(?:also\s+)?"
                       r"(?:[a-z]+ed|issued|won|got|granted|gave|sent)\b", re.IGNORECASE)
 # What the lead paragraph tells of a trial's results or end is the news itself.
@@ -107,7 +107,11 @@ def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Men
     start, end = clause_start + trigger.start(), clause_start + trigger.end()
     # The date nearest the words of the event; one after them ("approved … in March") is
     # the more usual, so a date before counts as a little further away.
-    return min(inside, key=lambda d: d.start - end if d.start >= end else 1.5 * (end - d.end)).when
+    nearest = min(inside, key=lambda d: d.start - end if d.start >= end else 1.5 * (end - d.end)).when
+    # "in June at the 2017 ASCO Annual Meeting": a more precise date within the nearest is the same one.
+    within = [d.when for d in inside if d.when.precision != nearest.precision
+              and nearest.start <= d.when.start and d.when.end <= nearest.end]
+    return min(within, key=lambda w: w.end - w.start) if within else nearest
 
 
 def _attributes(type_: str, clause: str, sentence: str, at: int = 0) -> dict[str, Any]:
@@ -281,7 +285,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 attributes = _attributes(type_, clause, sentence.text, trigger.start())
                 if type_ == "designation_granted" and designation_of(trigger[0]):
                     attributes["designation"] = designation_of(trigger[0])
-                if type_ == "approved" and (not when.is_known and not attributes.get("agency") and re.match(
+                if type_ in ("approved", "rejected") and (not when.is_known and type_ == "approved" and not attributes.get("agency") and re.match(
                         r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I)
                         or _APPROVAL_REFERRED.match(clause)):
                     continue  # "The approval was based on …", "Approval comes six months after…": told elsewhere

@@ -68,7 +68,7 @@ _NOT_INN = {"gene", "vaccine", "medicine", "routine", "online", "someone", "ever
             "mechanism", "organism", "prism", "autism", "tourism", "chrism", "carcinogen", "pathogen",
             "collagen", "estrogen", "androgen", "nitrogen", "oxygen", "hydrogen", "glycogen", "allergen",
             "imagine", "routine", "mine", "wine", "spine", "urine", "saline", "iodine", "morphine", "concept", "except",
-            "intercept", "accept", "cholesterol", "carbapenem", "parcel", "excel", "cancel", "equine", "marcel"}
+            "intercept", "accept", "cholesterol", "interleukin", "interferon", "carbapenem", "parcel", "excel", "cancel", "equine", "marcel"}
 # Second words of two-word INNs: conjugates, gene and cell therapies, pegylated forms.
 _SECOND_WORDS = ("vec", "gene", "cel", "leucel", "vedotin", "dotin", "tecan", "emtansine", "ozogamicin", "pegol",
                  "alfa", "beta", "tirumotecan", "soravtansine", "tesirine", "autogene")

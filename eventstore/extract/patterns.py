@@ -61,7 +61,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                         rf"been)\s+(?:accepted|validated)|\baccepted for (?:review|filing|priority review)"),
     ("filing_submitted", rf"\b(?:fil(?:ed|es|e|ing) for|applied for|sought|seeking|submitted for)\s+(?:\w+\s+)?"
                          rf"(?:approval|authori[sz]ation|marketing)\b|"
-                         rf"\b(?:submi(?:t|tted|ssion of|ts)|file|filed|files|resubmitted|re-submitted|sought)\b"
+                         rf"\b(?:submi(?:t|tted|ssion of|ts)|file|filed|files|resubmitted|re-submitted)\b"
                          rf"[^.;]{{0,80}}\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,40}}\b(?:was|were|has been|"
                          rf"have (?:also )?been)\s+(?:submitted|filed)|\b(?:s?NDA|s?BLA|MAA|JNDA)\s+(?:submission|filing)\b|"
                          rf"\bcompleted (?:its |the |a )?(?:rolling )?(?:\w+ )?(?:submission|filing)\b|\b(?:re-?filed)\b"),
@@ -80,7 +80,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                      r"pull(?:s|ed) the plug on)\s+(?:its |the |their )?(?=(?-i:[A-Za-z]*[A-Z0-9-]{2,}|[a-z]+(?:mab|nib|"
                      r"tide|vir|cept|stat)\b))|"
                      r"\bdiscontinued (?:development|the program|the programme)"),
-    ("acquired", r"\b(?:acquir(?:e|ed|es|ing)(?! resistance| mutation| immun)|acquisition of|to buy|bought|buys|purchas(?:e|ed) of|takeover of|"
+    ("acquired", r"\b(?:acquir(?:e|ed|es|ing)(?! resistance| mutation| immun)|acquisition of|to buy|bought(?! into)|buys|purchas(?:e|ed) of|takeover of|"
                  r"merger with|completed the acquisition)\b"),
     ("collaboration_signed", r"\b(?:enter(?:ed|s)? into|sign(?:ed|s)?|struck|inked|formed|announce[sd]? (?:a|an|the))"
                              r"\b[^.;]{0,80}\b(?:agreement|collaboration|partnership|alliance|license|licensing|"
@@ -89,7 +89,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                              r"exclusive )?rights\b|\bobtained (?:global |exclusive )?licen[cs]es?\b|"
                              r"\bgains? (?:an )?(?:exclusive )?licen[cs]e\b|"
                              r"\b(?:in-|out-)?licen[sc]ed\b[^.;]{0,60}\b(?:rights|from|to)\b|"
-                             r"\bto licen[sc]e\b|\blicen[sc]es\b(?! (?:to|from|agreements?)\b)|"
+                             r"\bto licen[sc]e\b|\bbought into\b|\blicen[sc]es\b(?! (?:to|from|agreements?)\b)|"
                              r"\bagreed\b[^.;]{0,30}\bto (?:co-develop|jointly develop|develop and commerciali[sz]e|"
                              r"license|collaborate|partner)\b|"
                              r"\bunder (?:a|an|the) (?:\w+ ){0,2}(?:license|licence|collaboration|agreement)\b[^.;]{0,40}"
@@ -168,6 +168,7 @@ TRIGGER_WORDS = {
                      "drop", "shelv", "ax", "cull", "plug"),
     "acquired": ("acqui", "buy", "bought", "purchas", "takeover", "merger"),
     "collaboration_signed": ("agreement", "collaborat", "partnership", "alliance", "licens", "licenc", "deal", "agreed",
+                             "bought into",
                              "co-development"),
     "phase_completed": ("complet", "wrapped up", "finished", "concluded"),
     "phase_ongoing": ("phase",),
