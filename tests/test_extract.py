@@ -189,7 +189,7 @@ def test_company_names_acid_inns_and_agreements_to_acquire():
 def test_names_the_text_introduces_without_a_stem_or_mark():
     text = ("Acme's Vexalo wins FDA approval\n\nBOSTON, April 22, 2021 -- Acme said today the FDA approved Vexalo "
             "for adults with gout who did not respond to standard therapy.\n\nSeparately, the vaccine candidate, NovaVaxin, showed 80% efficacy in a Phase 3 trial. "
-            "Acme's rival drug zorbafilam failed its Phase 2 trial last month.")
+            "Acme's rival drug zorbafilam failed its Phase 2 trial last month. Acme had hoped zorbafilam would help.")
     found = events(text)
     assert ("Vexalo", "approved", "2021-04-22") in found
     assert ("NovaVaxin", "results_reported", None) in found

@@ -6,6 +6,7 @@ and told apart from trials, targets and comparators."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -259,7 +260,7 @@ _PLATFORM_AFTER = re.compile(r"(?:\s*(?:,|and|or)?\s*[A-Z][\w-]*[®™]?)*\s*(?:
                              r"technology|technologies|format|scaffold)\b")
 
 
-def _candidates(sentence: str, not_drugs: set[str], lowercase_words: set[str]) -> list[tuple[int, str]]:
+def _candidates(sentence: str, not_drugs: set[str], lowercase_counts: Counter) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for m in CODE.finditer(sentence):
         token = m[1]
@@ -270,7 +271,10 @@ def _candidates(sentence: str, not_drugs: set[str], lowercase_words: set[str]) -
     for m in _CUED.finditer(sentence):
         group = next(i for i, g in enumerate(m.groups(), 1) if g)
         word = m[group]
-        if _plausible_name(word) and not (word[0].isupper() and word.lower() in lowercase_words):
+        # A capitalised word the text also writes in lower case is an English word; a
+        # lower-case one is a name only if the text uses it again.
+        if _plausible_name(word) and not (word[0].isupper() and word.lower() in lowercase_counts) and (
+                not word.islower() or lowercase_counts[word] > 1):
             found.append((m.start(group), word))
     for m in BRAND.finditer(sentence):
         word = m[1]
@@ -339,10 +343,9 @@ def build_lexicon(sentences: list[str]) -> Lexicon:
     """Find every drug name in the text and link the names the text pairs."""
     lexicon = Lexicon()
     not_drugs = set().union(*map(_not_a_drug, sentences)) if sentences else set()
-    # A capitalised word the text also writes in lower case is an English word ("Against").
-    lowercase_words = {w for s in sentences for w in re.findall(r"\b[a-z]{3,}\b", s)}
+    lowercase_counts = Counter(w for s in sentences for w in re.findall(r"\b[a-z]{3,}\b", s))
     for sentence in sentences:
-        for _, name in _candidates(sentence, not_drugs, lowercase_words):
+        for _, name in _candidates(sentence, not_drugs, lowercase_counts):
             lexicon.add(name)
     # A text about biosimilars says so more than once; one aside in a boilerplate does not count.
     biosimilars = sum(len(_BIOSIMILAR.findall(s)) for s in sentences) >= 2
