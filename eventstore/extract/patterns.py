@@ -54,9 +54,11 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                             r"\b(?:with|under|for) priority review\b"),
     ("rejected", r"\b(?:complete response letter|CRL|refus(?:ed|al) to (?:approve|file)|refused|rejected|rejection|"
                  r"negative opinion|declined to approve|not approvable)\b"),
-    ("withdrawn", r"\b(?:withdr[ae]w|withdraws|withdrawing|withdrawn|withdrawal of)\b[^.;]{0,60}\b(?:application|MAA|NDA|BLA|approval|sale|"
+    ("withdrawn", r"\bwithdr(?:ew|aws|awn) (?:it|them)\b|"
+                  r"\b(?:withdr[ae]w|withdraws|withdrawing|withdrawn|withdrawal of)\b[^.;]{0,60}\b(?:application|MAA|NDA|BLA|approval|sale|"
                   r"marketing|market|product|authori[sz]ation|filing)"),
-    ("filing_accepted", rf"\b(?:accept(?:ed|s|ance of)?|validat(?:ed|es|ion of)|acknowledged)\b[^.;]{{0,80}}"
+    ("filing_accepted", rf"\b{_APPLICATION}\b[^.;]{{0,80}}\b(?:is|are) (?:currently |now )?under (?:priority )?review\b|"
+                        rf"\b(?:accept(?:ed|s|ance of)?|validat(?:ed|es|ion of)|acknowledged)\b[^.;]{{0,80}}"
                         rf"\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,140}}\b(?:was|were|has been|had been|"
                         rf"been)\s+(?:accepted|validated)|\baccepted for (?:review|filing|priority review)"),
     ("filing_submitted", rf"\b(?:fil(?:ed|es|e|ing) for|applied for|sought|seeking|submitted for)\s+(?:\w+\s+)?"
@@ -65,7 +67,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                          rf"[^.;]{{0,80}}\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,40}}\b(?:was|were|has been|"
                          rf"have (?:also )?been)\s+(?:submitted|filed)|\b(?:s?NDA|s?BLA|MAA|JNDA)\s+(?:submission|filing)\b|"
                          rf"\bcompleted (?:its |the |a )?(?:rolling )?(?:\w+ )?(?:submission|filing)\b|\b(?:re-?filed)\b"),
-    ("approved", r"(?<!the first )(?<!a first )(?<!few )(?<!no )\b(?:expanded (?:the |its )?(?:label|indication)|"
+    ("approved", r"(?<!\bthe first )(?<!\ba first )(?<!\bfew )(?<!\bno )\b(?:expanded (?:the |its )?(?:label|indication)|"
                  r"label expansion|approv(?:ed|al|es)(?! (?:treatments?|therap(?:y|ies)|drugs?|"
                  r"medicines?|products?|indications?|label|options?|standard|dose|uses?))|authori[sz](?:ed|ation)|green light|cleared (?:the|for) "
                  r"(?:product|marketing|sale|use)|cleared\b(?=[^.;]{0,40}\b(?:for|to treat|in)\b)|"
@@ -159,7 +161,7 @@ TRIGGER_WORDS = {
                             "pediatric"),
     "rejected": ("complete response", "crl", "refus", "reject", "negative opinion", "declined", "approvable"),
     "withdrawn": ("withdr",),
-    "filing_accepted": ("accept", "validat", "acknowledged"),
+    "filing_accepted": ("accept", "validat", "acknowledged", "under review", "under priority review"),
     "filing_submitted": ("submi", "file", "filing", "sought", "seeking", "applied"),
     "approved": ("approv", "authori", "green light", "cleared", "licens", "licenc", "registered", "label",
                  "indication"),
