@@ -24,6 +24,7 @@ from .when import Mention, dateline, is_goal_date, mentions
 _CLAUSE = re.compile(r";\s+|:\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+but\s+|\s+and\s+(?=(?:the\s+)?(?:company|"
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will))\b)")
 _DEAL_TYPES = {"collaboration_signed", "acquired"}
+_SEVERAL_A_CLAUSE = {"designation_granted", "approved"}  # types a clause may state more than once
 MENTION = dict(TRIGGERS)["phase_mentioned"]
 UNDATED = (MENTION, dict(TRIGGERS)["phase_ongoing"])  # a trial told as going on is not dated by the news
 _CO_DEVELOPING = re.compile(r"\b(?:developing|develop|co-develop\w*|jointly|co-commerciali[sz]\w*)\b", re.IGNORECASE)
@@ -90,12 +91,26 @@ def _reported_on(sentence: str, dates: list[Mention]) -> Mention | None:
                  or d.when.precision == "day" and verb.end() <= d.start <= verb.end() + 45), None)
 
 
+def _distance(date_: Mention, start: int, end: int) -> float:
+    """How far a date is from the words of an event; one after them ("approved … in
+    March") is the more usual, so a date before counts as a little further away."""
+    return date_.start - end if date_.start >= end else 1.5 * (end - date_.end)
+
+
 def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Mention],
-              reported: Mention | None) -> PartialDate:
-    """The date nearest the trigger within the clause; a sentence that says when it was
-    told dates the rest; a clause that goes on from an earlier one keeps its date; else
-    none (an unknown date)."""
+              reported: Mention | None, rivals: list[re.Match]) -> PartialDate:
+    """The date nearest the trigger within the clause, unless it is nearer another
+    statement of the same kind ("authorized in the EU since 2019 and approved in Taiwan");
+    a sentence that says when it was told dates the rest; a clause that goes on from an
+    earlier one keeps its date; else none (an unknown date)."""
+    start, end = clause_start + trigger.start(), clause_start + trigger.end()
     inside = [d for d in dates if clause_start <= d.start < clause_start + len(clause)]
+    if inside and rivals:
+        mine = [d for d in inside if d.relative or all(
+            _distance(d, start, end) <= _distance(d, clause_start + r.start(), clause_start + r.end()) for r in rivals)]
+        if not mine:
+            return PartialDate.unknown()
+        inside = mine
     if not inside and reported is not None and reported in dates:
         return reported.when
     if not inside:  # a clause that goes on from an earlier one in its sentence keeps that one's date
@@ -104,10 +119,7 @@ def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Men
             return before[-1].when
     if not inside:
         return PartialDate.unknown()
-    start, end = clause_start + trigger.start(), clause_start + trigger.end()
-    # The date nearest the words of the event; one after them ("approved … in March") is
-    # the more usual, so a date before counts as a little further away.
-    nearest = min(inside, key=lambda d: d.start - end if d.start >= end else 1.5 * (end - d.end)).when
+    nearest = min(inside, key=lambda d: _distance(d, start, end)).when
     # "in June at the 2017 ASCO Annual Meeting": a more precise date within the nearest is the same one.
     within = [d.when for d in inside if d.when.precision != nearest.precision
               and nearest.start <= d.when.start and d.when.end <= nearest.end]
@@ -151,7 +163,7 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
     for type_, pattern in TRIGGERS:
         if type_ not in possible:
             continue
-        if type_ == "designation_granted":  # "has held breakthrough designation since 2017 and picked up RMAT"
+        if type_ in _SEVERAL_A_CLAUSE:  # "has held breakthrough designation since 2017 and picked up RMAT"
             found.extend((type_, m) for m in pattern.finditer(clause))
             continue
         if type_ == "trial_halted":  # "removed the clinical hold … after the agency froze them on Oct. 7"
@@ -183,7 +195,8 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
             else "acquired"
         found = [(t, m) for t, m in found if t != drop]
     if "approved" in names and re.search(r"\b(?:since|after|following|follows|before|upon|ahead of|pending|with|without|"
-                                         r"pressed for|push(?:ed|ing)? for|call(?:ed|ing)? for)\s+(?:the |"
+                                         r"pressed for|push(?:ed|ing)? for|call(?:ed|ing)? for|described|hailed|"
+                                         r"welcomed|praised|celebrated)\s+(?:the |"
                                          r"its |this |that |a )?(?:\w+\s+){0,2}approval\b", clause, re.IGNORECASE):
         found = [(t, m) for t, m in found if t != "approved"]  # an approval referred to, not announced
     if "collaboration_signed" in names and _CO_DEVELOPING.search(clause) and not _SIGNING.search(clause):
@@ -274,7 +287,8 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 if type_ in ("phase_mentioned", "phase_ongoing"):
                     type_, when = "phase_started", PartialDate.unknown()
                 else:
-                    when = _date_for(start, clause, trigger, usable, reported)
+                    rivals = [m for t, m in found if t == type_ and m is not trigger]
+                    when = _date_for(start, clause, trigger, usable, reported, rivals)
                     if not when.is_known and start == 0 and previous_day is not None and _GOES_ON.match(clause):
                         when = previous_day  # "Late Friday, the agency approved… But it issued a letter…"
                 dated_by_news = False

@@ -28,7 +28,8 @@ _APPLICATION = (r"(?:s?NDA|s?BLA|MAA|JNDA|applications?|filing|dossier|(?:re)?su
 
 # (type, pattern): the first clause words that state a milestone of that type.
 TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for t, p in (
-    ("ind_cleared", r"\bclinical trial approval\b|\b(?:IND|investigational new drug|clinical trial application|CTA)\b[^.;]{0,80}\b"
+    ("ind_cleared", r"\bclinical trial approval\b|\bapprov(?:ed|es|al of)\b[^.;]{0,40}\b(?:IND|investigational new drug|"
+                    r"clinical trial application|CTA)\b|\b(?:IND|investigational new drug|clinical trial application|CTA)\b[^.;]{0,80}\b"
                     r"(?:clear(?:ed|ance)|accepted|approv(?:ed|al)|go-ahead)|\bclear(?:ed|ance of)\b[^.;]{0,40}"
                     r"\b(?:IND|investigational new drug)\b|\b(?:lift(?:ed|s)?|removed?|released)\b[^.;]{0,30}"
                     r"\b(?:clinical |partial clinical )?hold\b|\bhold\b[^.;]{0,120}?\b(?:was |were |had been |has been |have been )lifted\b|\bimplied approval\b"),

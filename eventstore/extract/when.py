@@ -70,6 +70,7 @@ class Mention:
     start: int
     end: int
     when: PartialDate
+    relative: bool = False  # told relative to another date ("the same year"): it may date several events
 
 
 def _month(text: str) -> int:
@@ -172,7 +173,7 @@ def mentions(sentence: str, published: date | None, told_before: PartialDate | N
                       key=lambda t: t.start, default=None)
         when = _relative(m, earlier.when if earlier else told_before)
         if when is not None:
-            taken.append(Mention(m.start(), m.end(), when))
+            taken.append(Mention(m.start(), m.end(), when, relative=True))
     return sorted(taken, key=lambda t: t.start)
 
 
