@@ -334,3 +334,16 @@ def test_goal_dates_withdrawal_from_sale_and_licensing():
     assert ("examplimab", "designation_granted", "2021-02") in found
     assert ("zilvimab", "withdrawn", "2021-04") in found
     assert ("ZX-301", "collaboration_signed", "2021-03") in found
+
+
+def test_evidence_reviews_and_references():
+    text = ("Example Bio Receives Clinical Trial Approval From China's NMPA for Zentrix\n\nThe FDA first approved "
+            "examplimab in 2019. Its approval rested on response rates seen in Study 101, a Phase 1/2 trial in "
+            "solid tumours. A new drug application for examplimab in gout is under review by the FDA. In August "
+            "2020 Example Bio withdrew it. The CEO described the approval as a milestone for examplimab. Zentrix is being developed "
+            "for IgA nephropathy.")
+    found = events(text)
+    assert ("Zentrix", "ind_cleared", "2021-04-22") in found
+    assert {("examplimab", "approved", "2019"), ("examplimab", "results_reported", None),
+            ("examplimab", "filing_accepted", None), ("examplimab", "withdrawn", "2020-08")} <= found
+    assert ("examplimab", "approved", None) not in found

@@ -26,7 +26,8 @@ _CLAUSE = re.compile(r";\s+|:\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+bu
 _DEAL_TYPES = {"collaboration_signed", "acquired"}
 _SEVERAL_A_CLAUSE = {"designation_granted", "approved"}  # types a clause may state more than once
 MENTION = dict(TRIGGERS)["phase_mentioned"]
-UNDATED = (MENTION, dict(TRIGGERS)["phase_ongoing"])  # a trial told as going on is not dated by the news
+# A trial told as going on, or cited as evidence, is not dated by the sentence or the news.
+UNDATED = (MENTION, dict(TRIGGERS)["phase_ongoing"], dict(TRIGGERS)["results_cited"])
 _CO_DEVELOPING = re.compile(r"\b(?:developing|develop|co-develop\w*|jointly|co-commerciali[sz]\w*)\b", re.IGNORECASE)
 _SIGNING = re.compile(r"\b(?:sign\w*|enter\w*|agree\w*|struck|inked|formed|announc\w*|licen[cs]\w*|obtain\w*)\b",
                       re.IGNORECASE)
@@ -214,8 +215,10 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
         found = [(t, m) for t, m in found if t != "approved"]  # what any approved drug may undergo
     if "approved" in names and _NOT_REGULATORY.search(clause):
         found = [(t, m) for t, m in found if t != "approved"]  # boards and shareholders approve deals
+    if "results_cited" in names and "results_reported" in names:
+        found = [(t, m) for t, m in found if t != "results_cited"]
     if "phase_mentioned" in names and (names & {"phase_started", "phase_ongoing", "phase_completed", "trial_halted",
-                                                "results_reported"}
+                                                "results_reported", "results_cited"}
                                        or _EVIDENCE.search(clause)):
         found = [(t, m) for t, m in found if t != "phase_mentioned"]  # a trial cited for its results
     return found
@@ -284,8 +287,9 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 forward = any(at < trigger.end() or at < trigger.end() + 25 and not _NOUN_MARKER.match(clause, at)
                               for at in markers)
                 usable = dates if forward else past
-                if type_ in ("phase_mentioned", "phase_ongoing"):
-                    type_, when = "phase_started", PartialDate.unknown()
+                if type_ in ("phase_mentioned", "phase_ongoing", "results_cited"):
+                    type_ = "results_reported" if type_ == "results_cited" else "phase_started"
+                    when = PartialDate.unknown()
                 else:
                     rivals = [m for t, m in found if t == type_ and m is not trigger]
                     when = _date_for(start, clause, trigger, usable, reported, rivals)

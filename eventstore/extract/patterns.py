@@ -145,9 +145,13 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                          r"\b(?:reports?|announce[sd]?|present(?:s|ed)?|unveil\w*|publish(?:ed|es))\s+(?:\w+\s+){0,3}"
                          r"(?:results|data|findings)\b|\bphase\s*\S+[^.;]{0,80}\bin which\b[^.;]{0,120}\b(?:showed|"
                          r"demonstrated|met|prolonged|improved|reduced|produced|achieved|was non-?inferior|failed|"
-                         r"extended|lowered|increased|decreased|did not)|\b(?:based|rests?|rested|relied) on\b"
-                         r"[^.;]{0,100}\bphase\s*\S+[^.;]{0,40}(?:trial|study|studies|program)|\b(?:met|meets|did not "
+                         r"extended|lowered|increased|decreased|did not)|"
+                         r"\bphase\s*\S+ (?:study|trial)\b[^.;]{0,20}\bcompared\b|\b(?:met|meets|did not "
                          r"meet|missed|achieved)\s+(?:its |the |both |all |their )?(?:co-)?primary"),
+    # A trial cited as the evidence for a decision: its results were reported, when the
+    # sentence does not say.
+    ("results_cited", r"\b(?:(?:based|rests?|rested|relied) on|supported by|using (?:results|data) from)\b"
+                      r"[^.;]{0,120}\bphase\s*\S+[^.;]{0,40}(?:trial|study|studies|program)"),
 )]
 
 # Words without which a trigger cannot match: a cheap test before the regular expression.
@@ -182,6 +186,8 @@ TRIGGER_WORDS = {
                          "analysis", "endpoint", "end point", "fail", "showed", "demonstrat", "reduced", "improved",
                          "produced", "achieved", "phase", "met ", "missed", "non-inferior", "noninferior", "pass", "flunk", "clears",
                          "aced", "comparable", "equivalen"),
+    "results_cited": ("based on", "rests on", "rest on", "rested on", "relied on", "supported by", "using results",
+                      "using data"),
 }
 
 # All those words as one expression, longest first, and for each word the types whose words
