@@ -347,3 +347,11 @@ def test_evidence_reviews_and_references():
     assert {("examplimab", "approved", "2019"), ("examplimab", "results_reported", None),
             ("examplimab", "filing_accepted", None), ("examplimab", "withdrawn", "2020-08")} <= found
     assert ("examplimab", "approved", None) not in found
+
+
+def test_a_trial_of_a_combination_is_a_start_for_each_own_drug():
+    text = ("Example Bio is testing examplimab in combination with its bispecific antibody zilvimab. A Phase 1 study "
+            "combining examplimab with dorametan, Other Bio's investigational MDM2 inhibitor, is enrolling.")
+    found = events(text)
+    assert {("examplimab", "phase_started", None), ("zilvimab", "phase_started", None),
+            ("dorametan", "phase_started", None)} <= found

@@ -24,6 +24,9 @@ from .when import Mention, dateline, is_goal_date, mentions
 _CLAUSE = re.compile(r";\s+|:\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+but\s+|\s+and\s+(?=(?:the\s+)?(?:company|"
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will))\b)")
 _DEAL_TYPES = {"collaboration_signed", "acquired"}
+_TRIAL_STARTS = {"phase_started", "phase_ongoing", "phase_mentioned"}
+_COMBINATION = re.compile(r"\b(?:in combination with|combined with|together with|given with|combining|combination of)\b",
+                          re.IGNORECASE)
 _SEVERAL_A_CLAUSE = {"designation_granted", "approved"}  # types a clause may state more than once
 MENTION = dict(TRIGGERS)["phase_mentioned"]
 # A trial told as going on, or cited as evidence, is not dated by the sentence or the news.
@@ -279,6 +282,8 @@ def extract(text: str, published: date | None = None) -> Extraction:
             for type_, trigger in found:
                 if type_ in _DEAL_TYPES:
                     subjects = named or ([context] if context else [])
+                elif in_clause and type_ in _TRIAL_STARTS and _COMBINATION.search(clause):
+                    subjects = list({id(d): d for _, d in in_clause}.values())  # a trial of a combination
                 elif in_clause:  # the drug named nearest the words that state the event
                     subjects = [min(in_clause, key=lambda n: abs(n[0] - trigger.start()))[1]]
                 else:

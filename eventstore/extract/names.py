@@ -224,6 +224,10 @@ _CUED = re.compile(rf"\b{_DRUG_NOUN},?\s+(?:called\s+|named\s+|dubbed\s+|known a
                    rf"\b(?!(?:{_PLACES})\b)[A-Z][\w&-]+(?:'s|’s|')\s+([A-Z][A-Za-z0-9-]{{3,}}|[a-z]{{6,}})\s+"
                    rf"(?:was|is|has|had|won|wins|received|receives|gets|got|clears|cleared|passed|passes|failed|fails|"
                    rf"flunks|met|meets|showed|shows|for|became|approval|approved|launch)\b")
+# "milademetan, Daiichi Sankyo's investigational MDM2 inhibitor": a name explained as a drug.
+_APPOSITIVE = re.compile(rf"\b([a-z]{{6,}}|{_NAME}), (?:an?|its|[A-Z][\w-]*(?: [A-Z][\w-]*)?['’]s) (?:investigational|"
+                         rf"experimental|novel|first-in-class|oral|once-daily|once-weekly|injectable|topical|"
+                         rf"next-generation)\s+(?:[\w-]+\s+){{0,3}}?{_DRUG_NOUN}\b")
 _COMMON_ENDING = re.compile(r"(?:ed|ing|es|s|al|ion|ate|ive|ly|er|ment|ity|ence|ance|ful|ous|ic|ry|ise|ize|ist|or|ure|"
                             r"ty|ble|ward|ther|ough|ady|own|ven|ose|orm|ine|nd|ch|ght|ld|ht|cy|nst|ss|sm|th)$")
 _NOT_NAMES = {"Committee", "Center", "Centre", "Board", "Office", "Division", "Ministry", "Chief", "President", "Phase",
@@ -268,6 +272,9 @@ def _candidates(sentence: str, not_drugs: set[str], lowercase_counts: Counter) -
                 or _MUTATION.fullmatch(token)):
             continue
         found.append((m.start(), token))
+    for m in _APPOSITIVE.finditer(sentence):
+        if _plausible_name(m[1]) and not (m[1][0].isupper() and m[1].lower() in lowercase_counts):
+            found.append((m.start(1), m[1]))
     for m in _CUED.finditer(sentence):
         group = next(i for i, g in enumerate(m.groups(), 1) if g)
         word = m[group]
@@ -384,6 +391,11 @@ def _is_drug_form(text: str) -> bool:
     return bool(CODE.fullmatch(text)) or looks_like_inn(text.split()[0]) and not any(c.isdigit() for c in text)
 
 
+# A company's own drug tested with the subject ("together with IBI305", "in combination with
+# its antibody amivantamab") is a subject too; a standard drug it is added to is not.
+PARTNER_CONTEXT = re.compile(r"(?:plus|in combination with|combined with|together with|alongside|with or without|"
+                             r"given with)\s*(?:the\s+)?(?:\w+'s\s+)?(?:its\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_ITS = re.compile(r"\bits\s+(?:[\w-]+\s+){0,3}$")
 # "the azacitidine combination", "a docetaxel arm": the partner of the drug a trial tests.
 _PARTNER_AFTER = re.compile(r"[®™]?\s+(?:combination|regimen|arm|backbone|monotherapy arm)\b", re.IGNORECASE)
 
@@ -400,7 +412,9 @@ def comparators(sentences: list[str], lexicon: Lexicon) -> set[int]:
     for sentence in sentences:
         for start, drug, name in lexicon.find(sentence):
             before = sentence[max(0, start - 60):start]
-            if COMPARATOR_CONTEXT.search(before) or _PARTNER_AFTER.match(sentence, start + len(name)) or re.search(
+            own_partner = PARTNER_CONTEXT.search(before) and (CODE.fullmatch(name) or _ITS.search(before))
+            if not own_partner and COMPARATOR_CONTEXT.search(before) or _PARTNER_AFTER.match(
+                    sentence, start + len(name)) or re.search(
                     r"\b\w+'s\s+(?:\w+\s+){0,3}$", before) and \
                     re.search(r"(?:biosimilar|reference|originator|branded)", sentence, re.IGNORECASE):
                 seen_as_comparator.add(id(drug))

@@ -111,7 +111,8 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                       r"\bentered (?:into )?phase\b|\bmoved into phase\b|\badvanc(?:ed|ing) (?:into|to) phase\b"),
     # A trial told as going on ("is in Phase 2", "an ongoing Phase 3 study"): the drug reached
     # that phase on a date the sentence does not give, whatever other dates it tells.
-    ("phase_ongoing", r"\bphase\b[^.;]{0,80}\b(?:is ongoing|ongoing|underway|under way|is enrolling|enrolling|"
+    ("phase_ongoing", r"\b(?:is|are) (?:testing|evaluating|studying) (?:[\w-]+ ){1,3}?(?:in combination|together) with\b|"
+                      r"\bphase\b[^.;]{0,80}\b(?:is ongoing|ongoing|underway|under way|is enrolling|enrolling|"
                       r"recruiting)|\b(?:is|are|currently|being)\s+"
                       r"(?:currently\s+)?(?:in|being (?:evaluated|studied|tested|investigated|developed) in|"
                       r"undergoing)\s+(?:an? |the |two |three |several |multiple |global |pivotal |ongoing )*"
@@ -178,7 +179,7 @@ TRIGGER_WORDS = {
                              "bought into",
                              "co-development"),
     "phase_completed": ("complet", "wrapped up", "finished", "concluded"),
-    "phase_ongoing": ("phase",),
+    "phase_ongoing": ("phase", "testing", "evaluating", "studying"),
     "phase_started": ("phase", "first dose", "enter", "first patient", "dosed", "first participant", "first subject", "first person",
                       "first volunteer", "first cohort"),
     "phase_mentioned": ("phase",),
