@@ -24,6 +24,7 @@ from .when import Mention, dateline, is_goal_date, mentions
 _CLAUSE = re.compile(r";\s+|:\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+but\s+|\s+and\s+(?=(?:the\s+)?(?:company|"
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will))\b)")
 _DEAL_TYPES = {"collaboration_signed", "acquired"}
+_APPOSITION_OPENS = re.compile(r"[\w-]+[®™]?(?: \([^)]*\))?, (?:an?|the) [^,]{0,150},")
 _TRIAL_STARTS = {"phase_started", "phase_ongoing", "phase_mentioned"}
 _COMBINATION = re.compile(r"\b(?:in combination with|combined with|together with|given with|combining|combination of)\b",
                           re.IGNORECASE)
@@ -284,6 +285,8 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     subjects = named or ([context] if context else [])
                 elif in_clause and type_ in _TRIAL_STARTS and _COMBINATION.search(clause):
                     subjects = list({id(d): d for _, d in in_clause}.values())  # a trial of a combination
+                elif in_clause and _APPOSITION_OPENS.match(clause) and in_clause[0][0] == 0:
+                    subjects = [in_clause[0][1]]  # "CagriSema, a combination of …, met its primary endpoint"
                 elif in_clause:  # the drug named nearest the words that state the event
                     subjects = [min(in_clause, key=lambda n: abs(n[0] - trigger.start()))[1]]
                 else:

@@ -83,7 +83,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                      r"pull(?:s|ed) the plug on)\s+(?:its |the |their )?(?=(?-i:[A-Za-z]*[A-Z0-9-]{2,}|[a-z]+(?:mab|nib|"
                      r"tide|vir|cept|stat)\b))|"
                      r"\bdiscontinued (?:development|the program|the programme)"),
-    ("acquired", r"\b(?:acquir(?:e|ed|es|ing)(?! resistance| mutation| immun)|acquisition of|to buy|bought(?! into)|buys|purchas(?:e|ed) of|takeover of|"
+    ("acquired", r"\b(?:acquir(?:e|ed|es|ing)(?! resistance| mutation| immun)|acquisition of|to buy|bought(?! into)|buys|(?:is|are) buying|buyout of|purchas(?:e|ed) of|takeover of|"
                  r"merger with|completed the acquisition)\b"),
     ("collaboration_signed", r"\b(?:enter(?:ed|s)? into|sign(?:ed|s)?|struck|inked|formed|announce[sd]? (?:a|an|the))"
                              r"\b[^.;]{0,80}\b(?:agreement|collaboration|partnership|alliance|license|licensing|"
