@@ -77,6 +77,9 @@ def _clauses(text: str) -> list[str]:
 
 _APPROVAL_REFERRED = re.compile(r"\s*(?:-\s*)?(?:the\s+|this\s+)?(?:approval|rejection)\s+(?:comes|came|follows|"
                                 r"followed|marks|is|was|represents|caps)\b", re.IGNORECASE)
+# A clause with none of these has no verb of its own ("…, and much of the community, with
+# a complete response letter"): it is the rest of the clause before.
+_FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|did|does|do|can|may|[a-z]{3,}ed)\b")
 _GOES_ON = re.compile(r"\s*(?:but|and|however,?)\s+(?:it|the agency|the company|the regulator|they)\s+(?:also\s+)?"
                       r"(?:[a-z]+ed|issued|won|got|granted|gave|sent)\b", re.IGNORECASE)
 # What the lead paragraph tells of a trial's results or end is the news itself.
@@ -120,7 +123,7 @@ def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Men
         return reported.when
     if not inside:  # a clause that goes on from an earlier one in its sentence keeps that one's date
         before = [d for d in dates if d.start < clause_start]
-        if before and _CONTINUES.match(clause):
+        if before and (_CONTINUES.match(clause) or not _FINITE_VERB.search(clause)):
             return before[-1].when
     if not inside:
         return PartialDate.unknown()
@@ -219,8 +222,14 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
         found = [(t, m) for t, m in found if t != "approved"]  # what any approved drug may undergo
     if "approved" in names and _NOT_REGULATORY.search(clause):
         found = [(t, m) for t, m in found if t != "approved"]  # boards and shareholders approve deals
-    if "results_cited" in names and "results_reported" in names:
-        found = [(t, m) for t, m in found if t != "results_cited"]
+    if "results_cited" in names and "results_reported" in names and not re.search(
+            r"\b(?:reported|announced|presented|published|unveiled)\b", clause):
+        cited = [m.span() for t, m in found if t == "results_cited"]
+        # "using results from the Phase 2b part": the citation, undated; other results stand apart
+        found = [(t, m) for t, m in found if t != "results_reported" or not any(
+            a < m.end() and m.start() < b for a, b in cited)]
+    if "results_cited" in names and any(t == "results_reported" for t, _ in found):
+        found = [(t, m) for t, m in found if t != "results_cited"]  # "… results, which it first reported in…"
     if "phase_mentioned" in names and (names & {"phase_started", "phase_ongoing", "phase_completed", "trial_halted",
                                                 "results_reported", "results_cited"}
                                        or _EVIDENCE.search(clause)):
