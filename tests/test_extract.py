@@ -188,7 +188,8 @@ def test_company_names_acid_inns_and_agreements_to_acquire():
 
 def test_names_the_text_introduces_without_a_stem_or_mark():
     text = ("Acme's Vexalo wins FDA approval\n\nBOSTON, April 22, 2021 -- Acme said today the FDA approved Vexalo "
-            "for adults with gout who did not respond to standard therapy.\n\nSeparately, the vaccine candidate, NovaVaxin, showed 80% efficacy in a Phase 3 trial. "
+            "for adults with gout who did not respond to standard therapy.\n\nSeparately, the vaccine candidate, "
+            "NovaVaxin, showed 80% efficacy in a Phase 3 trial. "
             "Acme's rival drug zorbafilam failed its Phase 2 trial last month. Acme had hoped zorbafilam would help.")
     found = events(text)
     assert ("Vexalo", "approved", "2021-04-22") in found
@@ -278,7 +279,8 @@ def test_each_designation_a_clause_tells_and_goal_dates_do_not_date_events():
 
 
 def test_first_doses_co_development_deals_and_vouchers():
-    text = ("Example Bio said on Tuesday it has given the first dose of examplimab to a volunteer. The two companies agreed "
+    text = ("Example Bio said on Tuesday it has given the first dose of examplimab to a volunteer. The two companies "
+            "agreed "
             "last month to co-develop examplimab. Example Bio acquired a priority review voucher from Other Bio in "
             "2019 for the application.")
     assert events(text) == {("examplimab", "phase_started", "2021-04-20"),
@@ -340,7 +342,8 @@ def test_evidence_reviews_and_references():
     text = ("Example Bio Receives Clinical Trial Approval From China's NMPA for Zentrix\n\nThe FDA first approved "
             "examplimab in 2019. Its approval rested on response rates seen in Study 101, a Phase 1/2 trial in "
             "solid tumours. A new drug application for examplimab in gout is under review by the FDA. In August "
-            "2020 Example Bio withdrew it. The CEO described the approval as a milestone for examplimab. Zentrix is being developed "
+            "2020 Example Bio withdrew it. The CEO described the approval as a milestone for examplimab. Zentrix is "
+            "being developed "
             "for IgA nephropathy.")
     found = events(text)
     assert ("Zentrix", "ind_cleared", "2021-04-22") in found

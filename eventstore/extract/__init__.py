@@ -26,8 +26,8 @@ _CLAUSE = re.compile(r";\s+|:\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+bu
 _DEAL_TYPES = {"collaboration_signed", "acquired"}
 _APPOSITION_OPENS = re.compile(r"[\w-]+[®™]?(?: \([^)]*\))?, (?:an?|the) [^,]{0,150},")
 _TRIAL_STARTS = {"phase_started", "phase_ongoing", "phase_mentioned"}
-_COMBINATION = re.compile(r"\b(?:in combination with|combined with|together with|given with|combining|combination of)\b",
-                          re.IGNORECASE)
+_COMBINATION = re.compile(r"\b(?:in combination with|combined with|together with|given with|combining|"
+                          r"combination of)\b", re.IGNORECASE)
 _SEVERAL_A_CLAUSE = {"designation_granted", "approved"}  # types a clause may state more than once
 MENTION = dict(TRIGGERS)["phase_mentioned"]
 # A trial told as going on, or cited as evidence, is not dated by the sentence or the news.
@@ -37,8 +37,8 @@ _SIGNING = re.compile(r"\b(?:sign\w*|enter\w*|agree\w*|struck|inked|formed|annou
                       re.IGNORECASE)
 _EVIDENCE = re.compile(r"\b(?:approv\w*|authori[sz]ation|supported|supporting|evidence|based on|rests? on|rested on|"
                        r"registrational|completed|compared|produced|improvements?|hit|goal)\b", re.IGNORECASE)
-_NOT_REGULATORY = re.compile(r"\b(?:shareholders?|stockholders?|boards?|transaction|merger|antitrust|Hart-Scott-Rodino)\b",
-                             re.IGNORECASE)
+_NOT_REGULATORY = re.compile(r"\b(?:shareholders?|stockholders?|boards?|transaction|merger|antitrust|"
+                             r"Hart-Scott-Rodino)\b", re.IGNORECASE)
 _REGULATORY = {"approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "designation_granted",
                "ind_cleared", "ind_filed"}
 _TRIAL = {"phase_started", "phase_completed", "results_reported", "trial_halted", "discontinued"}
@@ -142,7 +142,8 @@ def _attributes(type_: str, clause: str, sentence: str, at: int = 0) -> dict[str
         agency = agency_near(clause, at) or agency_of(sentence)
         if agency:
             a["agency"] = agency
-    if type_ in ("approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "ind_cleared", "ind_filed"):
+    if type_ in ("approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "ind_cleared",
+                 "ind_filed"):
         application = application_of(clause)
         if application and (application == "IND") == type_.startswith("ind"):
             a["application"] = application
@@ -202,7 +203,8 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
         drop = "collaboration_signed" if re.search(r"\b(?:to acquire|acquisition of|merger)\b", clause, re.I) \
             else "acquired"
         found = [(t, m) for t, m in found if t != drop]
-    if "approved" in names and re.search(r"\b(?:since|after|following|follows|before|upon|ahead of|pending|with|without|"
+    if "approved" in names and re.search(r"\b(?:since|after|following|follows|before|upon|ahead of|pending|with|"
+                                         r"without|"
                                          r"pressed for|push(?:ed|ing)? for|call(?:ed|ing)? for|described|hailed|"
                                          r"welcomed|praised|celebrated)\s+(?:the |"
                                          r"its |this |that |a )?(?:\w+\s+){0,2}approval\b", clause, re.IGNORECASE):
@@ -320,9 +322,9 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 attributes = _attributes(type_, clause, sentence.text, trigger.start())
                 if type_ == "designation_granted" and designation_of(trigger[0]):
                     attributes["designation"] = designation_of(trigger[0])
-                if type_ in ("approved", "rejected") and (not when.is_known and type_ == "approved" and not attributes.get("agency") and re.match(
-                        r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I)
-                        or _APPROVAL_REFERRED.match(clause)):
+                if type_ in ("approved", "rejected") and _APPROVAL_REFERRED.match(clause) or (
+                        type_ == "approved" and not when.is_known and not attributes.get("agency")
+                        and re.match(r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I)):
                     continue  # "The approval was based on …", "Approval comes six months after…": told elsewhere
                 if type_ in _DEAL_TYPES and not named and news_day is not None and (
                         when == news_day or _days_before(when, news_day)):

@@ -69,7 +69,8 @@ _NOT_INN = {"gene", "vaccine", "medicine", "routine", "online", "someone", "ever
             "mechanism", "organism", "prism", "autism", "tourism", "chrism", "carcinogen", "pathogen",
             "collagen", "estrogen", "androgen", "nitrogen", "oxygen", "hydrogen", "glycogen", "allergen",
             "imagine", "routine", "mine", "wine", "spine", "urine", "saline", "iodine", "morphine", "concept", "except",
-            "intercept", "accept", "cholesterol", "interleukin", "interferon", "carbapenem", "parcel", "excel", "cancel", "equine", "marcel"}
+            "intercept", "accept", "cholesterol", "interleukin", "interferon", "carbapenem", "parcel", "excel",
+            "cancel", "equine", "marcel"}
 # Second words of two-word INNs: conjugates, gene and cell therapies, pegylated forms.
 _SECOND_WORDS = ("vec", "gene", "cel", "leucel", "vedotin", "dotin", "tecan", "emtansine", "ozogamicin", "pegol",
                  "alfa", "beta", "tirumotecan", "soravtansine", "tesirine", "autogene")
@@ -109,7 +110,8 @@ COMPARATOR_CONTEXT = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|reference
                                 r"version of)|branded|than|plus|in combination with|combined with|comparator|"
                                 r"switch(?:ed|ing)? from|originator|standard of care|prior|previous(?:ly)?|after|"
                                 r"failed|following|on top of|added to|with or without|together with|alongside)"
-                                r"\s*(?:the\s+)?(?:\w+'s\s+)?(?:[\w-]+[®™]?(?:,\s*|\s+and\s+|\s+or\s+))*$", re.IGNORECASE)
+                                r"\s*(?:the\s+)?(?:\w+'s\s+)?(?:[\w-]+[®™]?(?:,\s*|\s+and\s+|\s+or\s+))*$",
+                                re.IGNORECASE)
 
 
 _STEM_END = re.compile("(?:" + "|".join(_STRONG_STEMS) + ")$")
@@ -318,7 +320,8 @@ def _plausible_name(word: str) -> bool:
 # "Zolgensma (onasemnogene abeparvovec)", "JS001 (also known as toripalimab)": the name
 # before a parenthesis and the name it opens with. Looked for from each "(" back and forward.
 _PAIR_BEFORE = re.compile(r"([A-Za-z0-9][\w-]*(?:\s[a-z][\w-]+)?)\s?[®™]?\s*$")
-_PAIR_INSIDE = re.compile(r"\((?:also known as |formerly |code(?:[- ]named)? |or |INN:? |generic name:? |brand name:? )?"
+_PAIR_INSIDE = re.compile(r"\((?:also known as |formerly |code(?:[- ]named)? |or |INN:? |generic name:? |"
+                          r"brand name:? )?"
                           r"([A-Za-z0-9][\w-]*(?:\s[a-z][\w-]+)?)[®™]?(?:[;,][^)]*)?\)")
 
 
@@ -343,7 +346,8 @@ _ALSO = re.compile(r"([A-Za-z0-9][\w-]*)[®™]?,?\s+(?:also known as|formerly k
 _CODE_OF_IT = re.compile(r"(?:The|This|That|Its|The company's) (?:product|drug|candidate|biosimilar|therapy|vaccine|"
                          r"medicine|antibody|molecule|compound) (?:was|is|had been|has been) (?:developed|known|tested|"
                          r"studied) (?:under|as) (?:the )?(?:code(?:[- ]name)? |name )?([A-Za-z0-9][\w-]*)")
-_ALSO_WORDS = re.compile(r"known as|formerly|under the|marketed as|sold as|branded as|code|developed as|now called|renamed")
+_ALSO_WORDS = re.compile(r"known as|formerly|under the|marketed as|sold as|branded as|code|developed as|now called|"
+                         r"renamed")
 
 
 def build_lexicon(sentences: list[str]) -> Lexicon:

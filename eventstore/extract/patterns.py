@@ -28,11 +28,14 @@ _APPLICATION = (r"(?:s?NDA|s?BLA|MAA|JNDA|applications?|filing|dossier|(?:re)?su
 
 # (type, pattern): the first clause words that state a milestone of that type.
 TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for t, p in (
-    ("ind_cleared", r"\bclinical trial approval\b|\bapprov(?:ed|es|al of)\b[^.;]{0,40}\b(?:IND|investigational new drug|"
-                    r"clinical trial application|CTA)\b|\b(?:IND|investigational new drug|clinical trial application|CTA)\b[^.;]{0,80}\b"
+    ("ind_cleared", r"\bclinical trial approval\b|"
+                    r"\bapprov(?:ed|es|al of)\b[^.;]{0,40}\b(?:IND|investigational new drug|"
+                    r"clinical trial application|CTA)\b|\b(?:IND|investigational new drug|clinical trial application|"
+                    r"CTA)\b[^.;]{0,80}\b"
                     r"(?:clear(?:ed|ance)|accepted|approv(?:ed|al)|go-ahead)|\bclear(?:ed|ance of)\b[^.;]{0,40}"
                     r"\b(?:IND|investigational new drug)\b|\b(?:lift(?:ed|s)?|removed?|released)\b[^.;]{0,30}"
-                    r"\b(?:clinical |partial clinical )?hold\b|\bhold\b[^.;]{0,120}?\b(?:was |were |had been |has been |have been )lifted\b|\bimplied approval\b"),
+                    r"\b(?:clinical |partial clinical )?hold\b|\bhold\b[^.;]{0,120}?\b(?:was |were |had been |"
+                    r"has been |have been )lifted\b|\bimplied approval\b"),
     ("ind_filed", r"\b(?:submi(?:tted|ssion of)|filed)\b[^.;]{0,60}\b(?:IND|investigational new drug|"
                   r"clinical trial application)\b"),
     ("trial_halted", r"\b(?:clinical hold|partial hold|placed (?:the trial |the study )?on hold|put on hold|"
@@ -50,15 +53,18 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                             r"rare pediatric disease)\b[^.;]{0,40}\b(?:designation|status|granted|eligibility)\b|"
                             r"\b(?:grant(?:ed|ing|s)?|receiv(?:ed|es|ing)|award(?:ed|s|ing)?|obtain(?:ed|s)|"
                             r"picked up|won|secured|admitted to)\b[^.;]{0,60}?\b(?:breakthrough|priority review|orphan|"
-                            r"fast track|PRIME|RMAT|regenerative medicine|rare pediatric)(?![\w ]{0,30}\bvoucher)(?:[\w ()-]{0,40}?"
+                            r"fast track|PRIME|RMAT|regenerative medicine|"
+                            r"rare pediatric)(?![\w ]{0,30}\bvoucher)(?:[\w ()-]{0,40}?"
                             r"\b(?:designation|status)\b)?|"
                             r"\b(?:with|under|for) priority review\b"),
     ("rejected", r"\b(?:complete response letter|CRL|refus(?:ed|al) to (?:approve|file)|refused|rejected|rejection|"
                  r"negative opinion|declined to approve|not approvable)\b"),
     ("withdrawn", r"\bwithdr(?:ew|aws|awn) (?:it|them)\b|"
-                  r"\b(?:withdr[ae]w|withdraws|withdrawing|withdrawn|withdrawal of)\b[^.;]{0,60}\b(?:application|MAA|NDA|BLA|approval|sale|"
+                  r"\b(?:withdr[ae]w|withdraws|withdrawing|withdrawn|withdrawal of)\b[^.;]{0,60}\b(?:application|MAA|"
+                  r"NDA|BLA|approval|sale|"
                   r"marketing|market|product|authori[sz]ation|filing)"),
-    ("filing_accepted", rf"\b{_APPLICATION}\b[^.;]{{0,80}}\b(?:is|are) (?:currently |now )?under (?:priority )?review\b|"
+    ("filing_accepted", rf"\b{_APPLICATION}\b[^.;]{{0,80}}\b(?:is|are) (?:currently |now )?under "
+                        rf"(?:priority )?review\b|"
                         rf"\b(?:accept(?:ed|s|ance of)?|validat(?:ed|es|ion of)|acknowledged)\b[^.;]{{0,80}}"
                         rf"\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,140}}\b(?:was|were|has been|had been|"
                         rf"been)\s+(?:accepted|validated)|\baccepted for (?:review|filing|priority review)"),
@@ -66,24 +72,32 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                          rf"(?:approval|authori[sz]ation|marketing)\b|"
                          rf"\b(?:submi(?:t|tted|ssion of|ts)|file|filed|files|resubmitted|re-submitted)\b"
                          rf"[^.;]{{0,80}}\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,40}}\b(?:was|were|has been|"
-                         rf"have (?:also )?been)\s+(?:submitted|filed)|\b(?:s?NDA|s?BLA|MAA|JNDA)\s+(?:submission|filing)\b|"
-                         rf"\bcompleted (?:its |the |a )?(?:rolling )?(?:\w+ )?(?:submission|filing)\b|\b(?:re-?filed)\b"),
-    ("approved", r"(?<!\bthe first )(?<!\ba first )(?<!\bfew )(?<!\bno )\b(?:expanded (?:the |its )?(?:label|indication)|"
+                         rf"have (?:also )?been)\s+(?:submitted|filed)|\b(?:s?NDA|s?BLA|MAA|JNDA)\s+(?:submission|"
+                         rf"filing)\b|"
+                         rf"\bcompleted (?:its |the |a )?(?:rolling )?(?:\w+ )?(?:submission|filing)\b|"
+                         rf"\b(?:re-?filed)\b"),
+    ("approved", r"(?<!\bthe first )(?<!\ba first )(?<!\bfew )(?<!\bno )\b(?:"
+                 r"expanded (?:the |its )?(?:label|indication)|"
                  r"label expansion|approv(?:ed|al|es)(?! (?:treatments?|therap(?:y|ies)|drugs?|"
-                 r"medicines?|products?|indications?|label|options?|standard|dose|uses?))|authori[sz](?:ed|ation)|green light|cleared (?:the|for) "
+                 r"medicines?|products?|indications?|label|options?|standard|dose|uses?))|authori[sz](?:ed|ation)|"
+                 r"green light|cleared (?:the|for) "
                  r"(?:product|marketing|sale|use)|cleared\b(?=[^.;]{0,40}\b(?:for|to treat|in)\b)|"
                  r"marketing authori[sz]ation|licen[sc]ed for|registered in|conditional(?:ly)? (?:granted|approved))"),
-    ("launched", r"\b(?:launch(?:ed|es)? (?:in|the|of|across|commercially)|commercial launch|(?<!information )(?<!data )now (?:commercially )?"
+    ("launched", r"\b(?:launch(?:ed|es)? (?:in|the|of|across|commercially)|commercial launch|"
+                 r"(?<!information )(?<!data )now (?:commercially )?"
                  r"available|became available|made available)\b"),
-    ("discontinued", r"\b(?:discontinu(?:e|ed|es|ing|ation of)|cease|ceased|stop(?:ped)?|end(?:ed|ing|s)?|abandon(?:ed)?|"
+    ("discontinued", r"\b(?:discontinu(?:e|ed|es|ing|ation of)|cease|ceased|stop(?:ped)?|end(?:ed|ing|s)?|"
+                     r"abandon(?:ed)?|"
                      r"deprioriti[sz]e[ds]?|will no longer (?:develop|pursue)|halt(?:s|ed|ing)?|scrap(?:s|ped)?|"
                      r"drop(?:s|ped)?|shelv(?:e|es|ed)|ax(?:es|ed)|cull(?:s|ed)?)\b[^.;]{0,40}\b(?:development|"
                      r"program|programme|programs|pursuit|work on)\b|\bno longer (?:develop|pursu)\w*|"
                      r"\b(?:drops|dropped|scraps|scrapped|shelves|shelved|axes|axed|culls|culled|abandons|abandoned|"
-                     r"pull(?:s|ed) the plug on)\s+(?:its |the |their )?(?=(?-i:[A-Za-z]*[A-Z0-9-]{2,}|[a-z]+(?:mab|nib|"
+                     r"pull(?:s|ed) the plug on)\s+(?:its |the |their )?(?=(?-i:[A-Za-z]*[A-Z0-9-]{2,}|[a-z]+(?:mab|"
+                     r"nib|"
                      r"tide|vir|cept|stat)\b))|"
                      r"\bdiscontinued (?:development|the program|the programme)"),
-    ("acquired", r"\b(?:acquir(?:e|ed|es|ing)(?! resistance| mutation| immun)|acquisition of|to buy|bought(?! into)|buys|(?:is|are) buying|buyout of|purchas(?:e|ed) of|takeover of|"
+    ("acquired", r"\b(?:acquir(?:e|ed|es|ing)(?! resistance| mutation| immun)|acquisition of|to buy|"
+                 r"bought(?! into)|buys|(?:is|are) buying|buyout of|purchas(?:e|ed) of|takeover of|"
                  r"merger with|completed the acquisition)\b"),
     ("collaboration_signed", r"\b(?:enter(?:ed|s)? into|sign(?:ed|s)?|struck|inked|formed|announce[sd]? (?:a|an|the))"
                              r"\b[^.;]{0,80}\b(?:agreement|collaboration|partnership|alliance|license|licensing|"
@@ -95,13 +109,16 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                              r"\bto licen[sc]e\b|\bbought into\b|\blicen[sc]es\b(?! (?:to|from|agreements?)\b)|"
                              r"\bagreed\b[^.;]{0,30}\bto (?:co-develop|jointly develop|develop and commerciali[sz]e|"
                              r"license|collaborate|partner)\b|"
-                             r"\bunder (?:a|an|the) (?:\w+ ){0,2}(?:license|licence|collaboration|agreement)\b[^.;]{0,40}"
+                             r"\bunder (?:a|an|the) (?:\w+ ){0,2}(?:license|licence|collaboration|"
+                             r"agreement)\b[^.;]{0,40}"
                              r"\b(?:obtained|signed|struck|entered|from)\b"),
     ("phase_completed", r"\bcomplet(?:ed|ion of)\b[^.;]{0,60}\bphase\s*(?:[1-4]|I{1,3}V?)\w*\b[^.;]{0,40}"
                         r"(?:trial|study|studies)|\bphase\s*(?:[1-4]|I{1,3})\w*[^.;]{0,40}(?:trial|study)[^.;]{0,20}"
-                        r"\b(?:was|has been|is)\s+completed|\bphase\s*(?:[1-4]|I{1,3}V?)\w*[^.;]{0,60}\b(?:trial|study)\b"
+                        r"\b(?:was|has been|is)\s+completed|\bphase\s*(?:[1-4]|I{1,3}V?)\w*[^.;]{0,60}\b(?:trial|"
+                        r"study)\b"
                         r"[^.;]{0,40}\b(?:wrapped up|finished|reached (?:primary )?completion|concluded)\b"),
-    ("phase_started", r"\b(?:given|gave|administered|received) the first dose\b|\bfirst dose\b[^.;]{0,30}\b(?:was |were )?"
+    ("phase_started", r"\b(?:given|gave|administered|received) the first dose\b|"
+                      r"\bfirst dose\b[^.;]{0,30}\b(?:was |were )?"
                       r"(?:given|administered)\b|\benter(?:s|ed) (?:human testing|the clinic|clinical testing)\b|"
                       r"\bfirst (?:patient|participant|subject|person|volunteer|cohort)s?\b[^.;]{0,40}"
                       r"\b(?:dosed|enrolled|treated|randomi[sz]ed|vaccinated|received)|\b(?:initiat(?:ed|es|ion of)|"
@@ -111,7 +128,8 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                       r"\bentered (?:into )?phase\b|\bmoved into phase\b|\badvanc(?:ed|ing) (?:into|to) phase\b"),
     # A trial told as going on ("is in Phase 2", "an ongoing Phase 3 study"): the drug reached
     # that phase on a date the sentence does not give, whatever other dates it tells.
-    ("phase_ongoing", r"\b(?:is|are) (?:testing|evaluating|studying) (?:[\w-]+ ){1,3}?(?:in combination|together) with\b|"
+    ("phase_ongoing", r"\b(?:is|are) (?:testing|evaluating|studying) (?:[\w-]+ ){1,3}?"
+                      r"(?:in combination|together) with\b|"
                       r"\bphase\b[^.;]{0,80}\b(?:is ongoing|ongoing|underway|under way|is enrolling|enrolling|"
                       r"recruiting)|\b(?:is|are|currently|being)\s+"
                       r"(?:currently\s+)?(?:in|being (?:evaluated|studied|tested|investigated|developed) in|"
@@ -139,7 +157,8 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                          r"\b(?:reduced|improved|produced|achieved|showed|demonstrated)\b[^.;]{0,100}"
                          r"\b(?:primary endpoint|over placebo|versus placebo|statistically significant|comparable to|"
                          r"non-?inferior|equivalen\w+)\b|"
-                         r"\b(?:passed|passes|flunk(?:s|ed)|clears|aced|failed|fails|missed|misses)\s+(?:its |the |a |their )?"
+                         r"\b(?:passed|passes|flunk(?:s|ed)|clears|aced|failed|fails|missed|misses)\s+(?:its |the |a |"
+                         r"their )?"
                          r"(?:\w+\s+){0,4}?(?:trial|study|test)\b|\bfail(?:ed|s)? to beat\b|"
                          r"\bphase\s*\S+\s+(?:\S+\s+){0,12}?(?:study|trial)\b[^.;]{0,80}\b(?:showed|demonstrated|"
                          r"produced|achieved)\b|"
@@ -180,12 +199,14 @@ TRIGGER_WORDS = {
                              "co-development"),
     "phase_completed": ("complet", "wrapped up", "finished", "concluded"),
     "phase_ongoing": ("phase", "testing", "evaluating", "studying"),
-    "phase_started": ("phase", "first dose", "enter", "first patient", "dosed", "first participant", "first subject", "first person",
+    "phase_started": ("phase", "first dose", "enter", "first patient", "dosed", "first participant", "first subject",
+                      "first person",
                       "first volunteer", "first cohort"),
     "phase_mentioned": ("phase",),
     "results_reported": ("result", "data", "finding", "readout", "topline", "top-line", "interim", "efficacy",
                          "analysis", "endpoint", "end point", "fail", "showed", "demonstrat", "reduced", "improved",
-                         "produced", "achieved", "phase", "met ", "missed", "non-inferior", "noninferior", "pass", "flunk", "clears",
+                         "produced", "achieved", "phase", "met ", "missed", "non-inferior", "noninferior", "pass",
+                         "flunk", "clears",
                          "aced", "comparable", "equivalen"),
     "results_cited": ("based on", "rests on", "rest on", "rested on", "relied on", "supported by", "using results",
                       "using data"),

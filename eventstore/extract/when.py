@@ -93,7 +93,8 @@ def _resolve(kind: str, m: re.Match, published: date | None) -> PartialDate | No
     if kind == "dmy":
         return _safe(f"{g[2]}-{_month(g[1]):02d}-{int(g[0]):02d}")
     if kind == "quarter":
-        return _safe(f"{g[1]}-Q{ {'first': 1, '1st': 1, 'second': 2, '2nd': 2, 'third': 3, '3rd': 3}.get(g[0].lower(), 4)}")
+        quarter = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}.get(g[0].lower(), 4)
+        return _safe(f"{g[1]}-Q{quarter}")
     if kind == "quarter_short":
         q, y = (g[0], g[1]) if g[0] else (g[2], g[3]) if g[2] else (g[5], g[4])
         return _safe(f"{y}-Q{q}")
