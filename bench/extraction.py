@@ -99,7 +99,8 @@ def evaluate(folder: Path, show_errors: bool) -> None:
         score_text(g, result, counts, per_type, errors)
     p, r, f = f1(counts["tp"], counts["fp"], counts["fn"])
     print(f"\n{folder.name}: {len(golds)} texts, {counts['tp'] + counts['fn']} gold events")
-    print(f"  precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}   (tp {counts['tp']}, fp {counts['fp']}, fn {counts['fn']})")
+    print(f"  precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}   "
+          f"(tp {counts['tp']}, fp {counts['fp']}, fn {counts['fn']})")
     print(f"  forward-looking statements emitted as events: {counts['forward-looking emitted']}")
     accuracy = ", ".join(f"{a} {counts[a + ' right']}/{counts[a + ' total']}" for a in ATTRIBUTES)
     print(f"  attribute accuracy on matched events: {accuracy}")
@@ -115,7 +116,8 @@ def evaluate(folder: Path, show_errors: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parent.parent.parent / "shared" / "corpus")
+    parser.add_argument("--corpus", type=Path,
+                        default=Path(__file__).resolve().parent.parent.parent / "shared" / "corpus")
     parser.add_argument("--show-errors", choices=["train", "valid"], help="list false positives and negatives")
     args = parser.parse_args()
     for split in ("train", "valid"):

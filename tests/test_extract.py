@@ -166,8 +166,8 @@ def test_the_same_month_takes_the_date_told_before():
 
 
 def test_a_biosimilar_is_named_by_its_code_and_the_reference_inn_is_not_a_subject():
-    text = ("Example Bio's trastuzumab biosimilar EXB-1401 approved\n\nBOSTON, April 22, 2021 -- The FDA today approved "
-            "EXB-1401, a biosimilar to Roche's trastuzumab. The NMPA accepted the trastuzumab biosimilar's "
+    text = ("Example Bio's trastuzumab biosimilar EXB-1401 approved\n\nBOSTON, April 22, 2021 -- The FDA today "
+            "approved EXB-1401, a biosimilar to Roche's trastuzumab. The NMPA accepted the trastuzumab biosimilar's "
             "application in March 2020.")
     found = events(text)
     assert ("EXB-1401", "approved", "2021-04-22") in found
