@@ -78,9 +78,10 @@ _FIRST_WORDS = ("gene", "cel", "mab", "tide", "feron", "poetin", "grastim", "ase
 _NEXT_WORD = re.compile(r"\s+([a-z]{4,}(?:-[a-z0-9]{2,4}){0,2})(?![\w-])")
 _DOSAGE = re.compile(r"\s+(?:injection|for injection|tablets?|capsules?|oral solution|infusion|subcutaneous|"
                      r"intravenous|concentrate)$", re.IGNORECASE)
-# Code names: JS001, APG-1387, LY3305677, HLX02 (two digits only after two or more capitals).
+# Code names: JS001, APG-1387, LY3305677, LY-CoV555, HLX02 (two digits only after two or more capitals).
 CODE = re.compile(r"(?<![\w-])((?:[A-Z][A-Za-z]{0,6}|m[A-Z]{2,4})-?\d{3,8}[A-Za-z]?\d?(?:-\d+)?|"
-                  r"[A-Z]{2,6}-[A-Z]?\d{2,4}[A-Za-z]?|[A-Z]{2,4}\d{2}[A-Z]?)(?![\w-])")
+                  r"[A-Z]{2,6}-[A-Z]?\d{2,4}[A-Za-z]?|[A-Z]{2,4}\d{2}[A-Z]?|"
+                  r"[A-Z]{2,6}-[A-Z][A-Za-z]{1,4}\d{3,4})(?![\w-])")
 _NOT_CODE = re.compile(r"^(?:NCT|ISRCTN|EudraCT|ISO|COVID|SARS|CD|IL|PD|HER|EGFR|FGFR|BRCA|KRAS|NRAS|BRAF|ALK|"
                        r"JAK|CDK|HLA|TNF|VEGF|IFN|GLP|SGLT|DPP|MERS|H\d|N\d|ICD|SMN|HIV|HBV|HCV|US|USD|EUR|RMB|"
                        r"CNY|HKD|GBP|JPY|NASDAQ|NYSE|HKEX|SSE|STAR|FY|Q|H|CAR|TCR|ADC|mRNA$|DNA|RNA|WHO|"
@@ -399,6 +400,8 @@ def _is_drug_form(text: str) -> bool:
 # its antibody amivantamab") is a subject too; a standard drug it is added to is not.
 PARTNER_CONTEXT = re.compile(r"(?:plus|in combination with|combined with|together with|alongside|with or without|"
                              r"given with)\s*(?:the\s+)?(?:\w+'s\s+)?(?:its\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_COMPARED = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|reference (?:product|drug)|biosimilar (?:to|of|version "
+                       r"of)|than|comparator)\s*(?:the\s+)?(?:\w+'s\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _ITS = re.compile(r"\bits\s+(?:[\w-]+\s+){0,3}$")
 # "the azacitidine combination", "a docetaxel arm": the partner of the drug a trial tests.
 _PARTNER_AFTER = re.compile(r"[®™]?\s+(?:combination|regimen|arm|backbone|monotherapy arm)\b", re.IGNORECASE)
@@ -416,7 +419,9 @@ def comparators(sentences: list[str], lexicon: Lexicon) -> set[int]:
     for sentence in sentences:
         for start, drug, name in lexicon.find(sentence):
             before = sentence[max(0, start - 60):start]
-            own_partner = PARTNER_CONTEXT.search(before) and (CODE.fullmatch(name) or _ITS.search(before))
+            # A code name is an investigational drug: only a true comparison makes it a comparator.
+            own_partner = (PARTNER_CONTEXT.search(before) and (CODE.fullmatch(name) or _ITS.search(before))
+                           or CODE.fullmatch(name) and not _COMPARED.search(before))
             if not own_partner and COMPARATOR_CONTEXT.search(before) or _PARTNER_AFTER.match(
                     sentence, start + len(name)) or re.search(
                     r"\b\w+'s\s+(?:\w+\s+){0,3}$", before) and \

@@ -130,6 +130,10 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
     # that phase on a date the sentence does not give, whatever other dates it tells.
     ("phase_ongoing", r"\b(?:is|are) (?:testing|evaluating|studying) (?:[\w-]+ ){1,3}?"
                       r"(?:in combination|together) with\b|"
+                      r"\b(?:is|are) being (?:evaluated|studied|tested|investigated) in (?:an? |the )?(?:ongoing )?"
+                      r"(?:clinical )?(?:stud(?:y|ies)|trials?)\b|"
+                      r"\b(?:agonist|inhibitor|antibody|candidate|drug|therapy|vaccine|conjugate|molecule|compound|"
+                      r"asset),? (?:currently |now )?in phase\s*\S+|"
                       r"\bphase\b[^.;]{0,80}\b(?:is ongoing|ongoing|underway|under way|is enrolling|enrolling|"
                       r"recruiting)|\b(?:is|are|currently|being)\s+"
                       r"(?:currently\s+)?(?:in|being (?:evaluated|studied|tested|investigated|developed) in|"
@@ -198,7 +202,8 @@ TRIGGER_WORDS = {
                              "bought into",
                              "co-development"),
     "phase_completed": ("complet", "wrapped up", "finished", "concluded"),
-    "phase_ongoing": ("phase", "testing", "evaluating", "studying"),
+    "phase_ongoing": ("phase", "testing", "evaluating", "studying", "being evaluated", "being studied",
+                      "being tested", "being investigated"),
     "phase_started": ("phase", "first dose", "enter", "first patient", "dosed", "first participant", "first subject",
                       "first person",
                       "first volunteer", "first cohort"),
