@@ -217,10 +217,31 @@ TRIGGER_WORDS = {
                       "using data"),
 }
 
-# All those words as one expression, longest first, and for each word the types whose words
+# All those words as one expression, the longest at each place, and for each word the types whose words
 # it contains: one scan of a clause tells which types' expressions are worth trying.
-_ALL_TRIGGER_WORDS = sorted({w for words in TRIGGER_WORDS.values() for w in words}, key=len, reverse=True)
-ANY_TRIGGER_WORD = re.compile("|".join(map(re.escape, _ALL_TRIGGER_WORDS)))
+def _trie(words: list[str]) -> str:
+    """One expression for many words, shared prefixes factored out: the regular-expression
+    engine tries alternatives one by one, and a trie leaves it few to try at each place."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def expression(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + expression(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
+        return body + "?" if ends else body
+
+    return expression(root)
+
+
+_ALL_TRIGGER_WORDS = sorted({w for words in TRIGGER_WORDS.values() for w in words})
+ANY_TRIGGER_WORD = re.compile(_trie(_ALL_TRIGGER_WORDS))
 TYPES_OF_WORD = {found: frozenset(t for t, words in TRIGGER_WORDS.items() if any(w in found for w in words))
                  for found in _ALL_TRIGGER_WORDS}
 
