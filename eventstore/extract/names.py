@@ -338,17 +338,15 @@ def _pairs(sentence: str) -> list[tuple[str, str]]:
     return out
 
 
-_ALSO = re.compile(r"([A-Za-z0-9][\w-]*)[®™]?,?\s+(?:also known as|formerly known as|formerly|previously known as|"
-                   r"under the (?:brand )?name|marketed as|sold as|branded as|tested under the code|code-?named|"
-                   r"developed as|now called|renamed)\s+"
-                   r"([A-Za-z0-9][\w-]*)")
+_ALSO_PHRASES = (r"also known as|formerly known as|formerly|previously known as|under the (?:brand )?name|marketed as|"
+                 r"sold as|branded as|tested under the code|code-?named|developed as|now called|renamed")
+_ALSO = re.compile(rf"([A-Za-z0-9][\w-]*)[®™]?,?\s+(?:{_ALSO_PHRASES})\s+([A-Za-z0-9][\w-]*)")
 
 
-_CODE_OF_IT = re.compile(r"(?:The|This|That|Its|The company's) (?:product|drug|candidate|biosimilar|therapy|vaccine|"
-                         r"medicine|antibody|molecule|compound) (?:was|is|had been|has been) (?:developed|known|tested|"
-                         r"studied) (?:under|as) (?:the )?(?:code(?:[- ]name)? |name )?([A-Za-z0-9][\w-]*)")
-_ALSO_WORDS = re.compile(r"known as|formerly|under the|marketed as|sold as|branded as|code|developed as|now called|"
-                         r"renamed")
+_CODE_OF_IT = re.compile(rf"(?:The|This|That|Its|The company's) {_DRUG_NOUN} (?:was|is|had been|has been) "
+                         rf"(?:developed|known|tested|studied) (?:under|as) (?:the )?(?:code(?:[- ]name)? |name )?"
+                         rf"([A-Za-z0-9][\w-]*)")
+_ALSO_WORDS = re.compile(_ALSO_PHRASES)  # a cheap test before the expression that needs the words around
 
 
 def build_lexicon(sentences: list[str]) -> Lexicon:
