@@ -114,7 +114,8 @@ def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Men
     start, end = clause_start + trigger.start(), clause_start + trigger.end()
     inside = [d for d in dates if clause_start <= d.start < clause_start + len(clause)]
     if inside and rivals:
-        mine = [d for d in inside if d.relative or all(
+        # A date that opens the clause ("In July 2016, it received A and B") dates all its events.
+        mine = [d for d in inside if d.relative or d.start - clause_start <= 4 or all(
             _distance(d, start, end) <= _distance(d, clause_start + r.start(), clause_start + r.end()) for r in rivals)]
         if not mine:
             return PartialDate.unknown()
@@ -349,8 +350,9 @@ def _news_day(parts: list[Sentence], first_body: int | None, published: date | N
         return None
     lead = [s for s in parts if first_body is not None and s.paragraph >= first_body][:3]
     for sentence in lead:
-        told = _reported_on(sentence.text, [d for d in mentions(sentence.text, published)
-                                            if d.when.precision == "day" and d.when.start <= published])
+        days = [d for d in mentions(sentence.text, published) if d.when.precision == "day" and d.when.start <= published]
+        # "…, the company said on Monday", or "Shares closed lower on Tuesday after the company said…"
+        told = _reported_on(sentence.text, days) or (days[0] if days and _REPORTED.search(sentence.text) else None)
         if told is not None:
             return told.when
     return PartialDate.of_day(published)

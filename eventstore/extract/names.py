@@ -109,7 +109,9 @@ BRAND = re.compile(r"\b([A-Z][A-Za-z0-9-]{2,})\s?[®™]")
 INN_WORD = re.compile(r"\b([a-zA-Z][a-z]{3,}(?:-[a-z]{4})?)\b")
 COMPARATOR_CONTEXT = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|reference (?:product|drug)|biosimilar (?:to|of|"
                                 r"version of)|branded|than|plus|in combination with|combined with|comparator|"
-                                r"switch(?:ed|ing)? from|originator|standard of care|prior|previous(?:ly)?|after|"
+                                r"switch(?:ed|ing)? from|originator|standard of care|prior|previous(?:ly)?|"
+                                r"(?:progress\w*|relapsed|recurr\w*|failing|failure) (?:on|after|with|of)|"
+                                r"after (?:failing|failure of|prior|treatment with)|"
                                 r"failed|following|on top of|added to|with or without|together with|alongside)"
                                 r"\s*(?:the\s+)?(?:\w+'s\s+)?(?:[\w-]+[®™]?(?:,\s*|\s+and\s+|\s+or\s+))*$",
                                 re.IGNORECASE)
