@@ -64,7 +64,8 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                   r"NDA|BLA|approval|sale|"
                   r"marketing|market|product|authori[sz]ation|filing)"),
     ("filing_accepted", rf"\b{_APPLICATION}\b[^.;]{{0,80}}\b(?:is|are) (?:currently |now )?under "
-                        rf"(?:priority )?review\b|"
+                        rf"(?:priority )?review\b|\b(?:is|are) (?:currently |now )?under (?:priority )?(?:regulatory )?"
+                        rf"review (?:by|at|with)\b|"
                         rf"\b(?:accept(?:ed|s|ance of)?|validat(?:ed|es|ion of)|acknowledged)\b[^.;]{{0,80}}"
                         rf"\b{_APPLICATION}|\b{_APPLICATION}\b[^.;]{{0,140}}\b(?:was|were|has been|had been|"
                         rf"been)\s+(?:accepted|validated)|\baccepted for (?:review|filing|priority review)"),
@@ -106,7 +107,10 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                              r"exclusive )?rights\b|\bobtained (?:global |exclusive )?licen[cs]es?\b|"
                              r"\bgains? (?:an )?(?:exclusive )?licen[cs]e\b|"
                              r"\b(?:in-|out-)?licen[sc]ed\b[^.;]{0,60}\b(?:rights|from|to)\b|"
-                             r"\bto licen[sc]e\b|\bbought into\b|\blicen[sc]es\b(?! (?:to|from|agreements?)\b)|"
+                             r"\bto licen[sc]e\b|\bbought into\b|"
+                             r"\bgrant(?:ed|s)\b[^.;]{0,50}\b(?:exclusive |global |worldwide )?(?:rights|licen[cs]e)\b|"
+                             r"\b(?:alliance|collaboration|partnership|agreement)\b[^.;]{0,60}\b(?:formed|signed|struck|"
+                             r"inked)\b|\blicen[sc]es\b(?! (?:to|from|agreements?)\b)|"
                              r"\bagreed\b[^.;]{0,30}\bto (?:co-develop|jointly develop|develop and commerciali[sz]e|"
                              r"license|collaborate|partner)\b|"
                              r"\bunder (?:a|an|the) (?:\w+ ){0,2}(?:license|licence|collaboration|"
@@ -118,6 +122,8 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                         r"study)\b"
                         r"[^.;]{0,40}\b(?:wrapped up|finished|reached (?:primary )?completion|concluded)\b"),
     ("phase_started", r"\b(?:given|gave|administered|received) the first dose\b|"
+                      r"\b(?:enrol?ment|recruitment|dosing) (?:began|begun|started|commenced|opened)\b|"
+                      r"\b(?:began|started|commenced) (?:enrol?ling|dosing|recruiting)\b|"
                       r"\bfirst dose\b[^.;]{0,30}\b(?:was |were )?"
                       r"(?:given|administered)\b|\benter(?:s|ed) (?:human testing|the clinic|clinical testing)\b|"
                       r"\bfirst (?:patient|participant|subject|person|volunteer|cohort)s?\b[^.;]{0,40}"
@@ -199,12 +205,12 @@ TRIGGER_WORDS = {
                      "drop", "shelv", "ax", "cull", "plug"),
     "acquired": ("acqui", "buy", "bought", "purchas", "takeover", "merger"),
     "collaboration_signed": ("agreement", "collaborat", "partnership", "alliance", "licens", "licenc", "deal", "agreed",
-                             "bought into",
+                             "bought into", "rights",
                              "co-development"),
     "phase_completed": ("complet", "wrapped up", "finished", "concluded"),
     "phase_ongoing": ("phase", "testing", "evaluating", "studying", "being evaluated", "being studied",
                       "being tested", "being investigated"),
-    "phase_started": ("phase", "first dose", "enter", "first patient", "dosed", "first participant", "first subject",
+    "phase_started": ("phase", "first dose", "enter", "first patient", "dosed", "enrol", "recruit", "dosing", "first participant", "first subject",
                       "first person",
                       "first volunteer", "first cohort"),
     "phase_mentioned": ("phase",),
