@@ -350,7 +350,8 @@ def _news_day(parts: list[Sentence], first_body: int | None, published: date | N
         return None
     lead = [s for s in parts if first_body is not None and s.paragraph >= first_body][:3]
     for sentence in lead:
-        days = [d for d in mentions(sentence.text, published) if d.when.precision == "day" and d.when.start <= published]
+        days = [d for d in mentions(sentence.text, published)
+                if d.when.precision == "day" and d.when.start <= published]
         # "…, the company said on Monday", or "Shares closed lower on Tuesday after the company said…"
         told = _reported_on(sentence.text, days) or (days[0] if days and _REPORTED.search(sentence.text) else None)
         if told is not None:

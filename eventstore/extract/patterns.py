@@ -86,7 +86,8 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                  r"marketing authori[sz]ation|licen[sc]ed for|registered in|conditional(?:ly)? (?:granted|approved))"),
     ("launched", r"\b(?:launch(?:ed|es)? (?:in|the|of|across|commercially)|commercial launch|"
                  r"(?<!information )(?<!data )now (?:commercially )?"
-                 r"available|became available|made available)\b"),
+                 r"available|became available|made available|(?:has|have) been (?:selling|marketing)|"
+                 r"on (?:the )?market since|sales (?:began|started))\b"),
     ("discontinued", r"\b(?:discontinu(?:e|ed|es|ing|ation of)|cease|ceased|stop(?:ped)?|end(?:ed|ing|s)?|"
                      r"abandon(?:ed)?|"
                      r"deprioriti[sz]e[ds]?|will no longer (?:develop|pursue)|halt(?:s|ed|ing)?|scrap(?:s|ped)?|"
@@ -101,16 +102,17 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                  r"bought(?! into)|buys|(?:is|are) buying|buyout of|purchas(?:e|ed) of|takeover of|"
                  r"merger with|completed the acquisition)\b"),
     ("collaboration_signed", r"\b(?:enter(?:ed|s)? into|sign(?:ed|s)?|struck|inked|formed|announce[sd]? (?:a|an|the))"
-                             r"\b[^.;]{0,80}\b(?:agreement|collaboration|partnership|alliance|license|licensing|"
-                             r"deal|co-development)|\b(?:exclusive|global|strategic)\s+(?:license|licensing|"
+                             r"\b[^.;]{0,80}\b(?:agreement|collaboration|partnership|alliance|licen[cs]e|licensing|"
+                             r"deal|co-development)|\bsigned on\b|"
+                             r"\b(?:exclusive|global|strategic)\s+(?:licen[cs]e|licensing|"
                              r"collaboration|partnership)\b|\bin-licen[sc]ed?\b|\blicensed (?:the )?(?:global |"
                              r"exclusive )?rights\b|\bobtained (?:global |exclusive )?licen[cs]es?\b|"
                              r"\bgains? (?:an )?(?:exclusive )?licen[cs]e\b|"
                              r"\b(?:in-|out-)?licen[sc]ed\b[^.;]{0,60}\b(?:rights|from|to)\b|"
                              r"\bto licen[sc]e\b|\bbought into\b|"
                              r"\bgrant(?:ed|s)\b[^.;]{0,50}\b(?:exclusive |global |worldwide )?(?:rights|licen[cs]e)\b|"
-                             r"\b(?:alliance|collaboration|partnership|agreement)\b[^.;]{0,60}\b(?:formed|signed|struck|"
-                             r"inked)\b|\blicen[sc]es\b(?! (?:to|from|agreements?)\b)|"
+                             r"\b(?:alliance|collaboration|partnership|agreement)\b[^.;]{0,60}\b(?:formed|signed|"
+                             r"struck|inked)\b|\blicen[sc]es\b(?! (?:to|from|agreements?)\b)|"
                              r"\bagreed\b[^.;]{0,30}\bto (?:co-develop|jointly develop|develop and commerciali[sz]e|"
                              r"license|collaborate|partner)\b|"
                              r"\bunder (?:a|an|the) (?:\w+ ){0,2}(?:license|licence|collaboration|"
@@ -200,7 +202,7 @@ TRIGGER_WORDS = {
     "filing_submitted": ("submi", "file", "filing", "sought", "seeking", "applied"),
     "approved": ("approv", "authori", "green light", "cleared", "licens", "licenc", "registered", "label",
                  "indication"),
-    "launched": ("launch", "available"),
+    "launched": ("launch", "available", "selling", "marketing", "market since", "sales"),
     "discontinued": ("discontinu", "cease", "stop", "end", "abandon", "depriorit", "no longer", "halt", "scrap",
                      "drop", "shelv", "ax", "cull", "plug"),
     "acquired": ("acqui", "buy", "bought", "purchas", "takeover", "merger"),
@@ -210,7 +212,8 @@ TRIGGER_WORDS = {
     "phase_completed": ("complet", "wrapped up", "finished", "concluded"),
     "phase_ongoing": ("phase", "testing", "evaluating", "studying", "being evaluated", "being studied",
                       "being tested", "being investigated"),
-    "phase_started": ("phase", "first dose", "enter", "first patient", "dosed", "enrol", "recruit", "dosing", "first participant", "first subject",
+    "phase_started": ("phase", "first dose", "enter", "first patient", "dosed", "enrol", "recruit", "dosing",
+                      "first participant", "first subject",
                       "first person",
                       "first volunteer", "first cohort"),
     "phase_mentioned": ("phase",),
