@@ -358,3 +358,28 @@ def test_a_trial_of_a_combination_is_a_start_for_each_own_drug():
     found = events(text)
     assert {("examplimab", "phase_started", None), ("zilvimab", "phase_started", None),
             ("dorametan", "phase_started", None)} <= found
+
+
+def test_deals_reviews_enrolment_and_sales_told_other_ways():
+    text = ("In June 2018, Example Bio granted Other Pharma exclusive rights to commercialize examplimab in Europe. "
+            "ZX-301 is currently under review by the NMPA. Enrollment in the zilvimab trial began in December 2019. "
+            "Example Bio signed a voluntary licence with a generics pool in October for ZX-401. Partner Co has been "
+            "selling ZX-501 in Korea since January 2021.")
+    assert {("examplimab", "collaboration_signed", "2018-06"), ("ZX-301", "filing_accepted", None),
+            ("zilvimab", "phase_started", "2019-12"), ("ZX-401", "collaboration_signed", "2020-10"),
+            ("ZX-501", "launched", "2021-01")} <= events(text)
+
+
+def test_a_date_opening_a_clause_dates_each_of_its_events():
+    text = ("In July 2016, examplimab received Breakthrough Therapy designation from the FDA and PRIME status from "
+            "the EMA.")
+    designations = {(e.attributes["designation"], e.attributes["agency"], e.date.to_json())
+                    for e in extract(text, PUBLISHED).events}
+    assert designations == {("breakthrough", "FDA", "2016-07"), ("prime", "EMA", "2016-07")}
+
+
+def test_after_is_a_prior_therapy_only_after_failing_or_prior_treatment():
+    text = ("Zilvimab is Example Bio's second biosimilar in Korea after ZX-101. ZX-101 was approved by the MFDS in "
+            "May 2022. Examplimab is approved for patients who progressed after failing ZX-202.")
+    found = {drug for drug, _, _ in events(text)}
+    assert "ZX-101" in found and "ZX-202" not in found

@@ -135,12 +135,12 @@ def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Men
     return min(within, key=lambda w: w.end - w.start) if within else nearest
 
 
-def _attributes(type_: str, clause: str, sentence: str, at: int = 0) -> dict[str, Any]:
+def _attributes(type_: str, clause: str, sentence: str, at: int = 0, end: int | None = None) -> dict[str, Any]:
     """What a clause tells of an event whose words start at `at`: the agency named
     nearest them, and the application, pathway, designation, phase and partners."""
     a: dict[str, Any] = {}
     if type_ in _REGULATORY or type_ == "trial_halted":
-        agency = agency_near(clause, at) or agency_of(sentence)
+        agency = agency_near(clause, at, end) or agency_of(sentence)
         if agency:
             a["agency"] = agency
     if type_ in ("approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "ind_cleared",
@@ -320,7 +320,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
                         _is_news_of_the_day(sentence) or DECIDED.search(clause)
                         or type_ in _NEWS_IN_THE_LEAD and sentence.paragraph == first_body):
                     when, dated_by_news = news_day, True
-                attributes = _attributes(type_, clause, sentence.text, trigger.start())
+                attributes = _attributes(type_, clause, sentence.text, trigger.start(), trigger.end())
                 if type_ == "designation_granted" and designation_of(trigger[0]):
                     attributes["designation"] = designation_of(trigger[0])
                 if type_ in ("approved", "rejected") and _APPROVAL_REFERRED.match(clause) or (

@@ -124,7 +124,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                         r"study)\b"
                         r"[^.;]{0,40}\b(?:wrapped up|finished|reached (?:primary )?completion|concluded)\b"),
     ("phase_started", r"\b(?:given|gave|administered|received) the first dose\b|"
-                      r"\b(?:enrol?ment|recruitment|dosing) (?:began|begun|started|commenced|opened)\b|"
+                      r"\b(?:enroll?ment|recruitment|dosing)\b[^.;]{0,40}\b(?:began|begun|started|commenced|opened)\b|"
                       r"\b(?:began|started|commenced) (?:enrol?ling|dosing|recruiting)\b|"
                       r"\bfirst dose\b[^.;]{0,30}\b(?:was |were )?"
                       r"(?:given|administered)\b|\benter(?:s|ed) (?:human testing|the clinic|clinical testing)\b|"
@@ -321,10 +321,20 @@ _ANY_AGENCY = re.compile("|".join(f"(?P<a{i}>{pattern.pattern})" for i, (_, patt
                          re.IGNORECASE)
 
 
-def agency_near(text: str, at: int) -> str | None:
-    """The agency named nearest a position of the text."""
-    found = [(abs(m.start() - at), AGENCIES[int(m.lastgroup[1:])][0]) for m in _ANY_AGENCY.finditer(text)]
-    return min(found)[1] if found else None
+def agency_near(text: str, at: int, end: int | None = None) -> str | None:
+    """The agency named nearest a position of the text; one that the words ending at `end`
+    say it came from ("… status from the EMA") first."""
+    found = [(abs(m.start() - at), m.start(), AGENCIES[int(m.lastgroup[1:])][0]) for m in _ANY_AGENCY.finditer(text)]
+    if not found:
+        return None
+    if end is not None:
+        source = _FROM.match(text, end)
+        if source:
+            return next((value for _, start, value in found if start == source.end()), min(found)[2])
+    return min(found)[2]
+
+
+_FROM = re.compile(r"[^.;]{0,12}?\bfrom\s+(?:the\s+)?(?:US\s+|U\.S\.\s+|European\s+)?")
 
 
 def application_of(text: str) -> str | None:
