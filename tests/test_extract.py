@@ -122,14 +122,21 @@ def test_never_crashes_and_never_dates_an_event_after_publication(text, publishe
 
 NEWS_WORDS = st.sampled_from(["approved", "FDA", "examplimab", "EXB-101", "Phase 3", "today", "on Friday", "in 2019",
                               "last month", "accepted", "BLA", "(", ")", "®", ".", ",", "expects", "granted",
-                              "Breakthrough Therapy designation", "agreement", "acquired", "\n\n", "About "])
+                              "Breakthrough Therapy designation", "agreement", "acquired", "\n\n", "About ",
+                              "the same month", "a month after that", "- ", "\n- ", "said on Monday", "the candidate,",
+                              "Zentrix", "is being developed", "will halt", "trial of", "in combination with",
+                              "the following year", "In July 2016,", "goal date of", "but issued", "under review by"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(NEWS_WORDS, max_size=60).map(" ".join), st.dates(date(2000, 1, 1), date(2030, 12, 31)))
-def test_news_like_noise_never_dates_after_publication(text, published):
+def test_news_like_noise_never_dates_after_publication_and_quotes_the_text(text, published):
+    flat = " ".join(text.split()).casefold()
     for event in extract(text, published).events:
         assert not event.date.is_known or event.date.start <= published
+        # Provenance: the quote is a sentence of the text, and the drug is a name the text uses.
+        assert " ".join(event.quote.split()).casefold() in flat
+        assert event.drug.casefold() in flat
 
 
 def test_extract_and_ingest_commands(tmp_path):
