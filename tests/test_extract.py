@@ -390,3 +390,13 @@ def test_after_is_a_prior_therapy_only_after_failing_or_prior_treatment():
             "May 2022. Examplimab is approved for patients who progressed after failing ZX-202.")
     found = {drug for drug, _, _ in events(text)}
     assert "ZX-101" in found and "ZX-202" not in found
+
+
+def test_a_clause_that_names_no_drug_is_about_one_named_before_it_else_its_context():
+    text = ("Examplimab fails in gout\n\nExample Bio said examplimab failed its Phase 3 trial. A separate Phase 3 study "
+            "of the antibody also started last December, and the company is developing a second candidate, ZX-202. "
+            "The FDA also granted Priority Review to the Biologics License Application for examplimab in 2020.")
+    found = events(text)
+    assert ("examplimab", "phase_started", "2020-12") in found
+    assert not {t for d, t, _ in found if d == "ZX-202"}
+    assert "collaboration_signed" not in {t for _, t, _ in found}
