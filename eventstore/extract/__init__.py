@@ -25,6 +25,8 @@ _CLAUSE = re.compile(r";\s+|:\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+bu
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will))\b)")
 _DEAL_TYPES = {"collaboration_signed", "acquired"}
 _APPOSITION_OPENS = re.compile(r"[\w-]+[®™]?(?: \([^)]*\))?, (?:an?|the) [^,]{0,150},")
+_PRECLINICAL = re.compile(r"\b(?:pre-?clinical|in mice|in rats|in animals?|animal models?|in vitro|xenograft|"
+                          r"warrants? further investigation in humans)\b", re.IGNORECASE)
 _TRIAL_STARTS = {"phase_started", "phase_ongoing", "phase_mentioned"}
 _COMBINATION = re.compile(r"\b(?:in combination with|combined with|together with|given with|combining|"
                           r"combination of)\b", re.IGNORECASE)
@@ -225,6 +227,8 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
         found = [(t, m) for t, m in found if t != "approved"]  # what any approved drug may undergo
     if "approved" in names and _NOT_REGULATORY.search(clause):
         found = [(t, m) for t, m in found if t != "approved"]  # boards and shareholders approve deals
+    if "results_reported" in names and _PRECLINICAL.search(clause):
+        found = [(t, m) for t, m in found if t != "results_reported"]  # results in animals are no trial's
     if "results_cited" in names and "results_reported" in names and not re.search(
             r"\b(?:reported|announced|presented|published|unveiled)\b", clause):
         cited = [m.span() for t, m in found if t == "results_cited"]
