@@ -400,3 +400,12 @@ def test_a_clause_that_names_no_drug_is_about_one_named_before_it_else_its_conte
     assert ("examplimab", "phase_started", "2020-12") in found
     assert not {t for d, t, _ in found if d == "ZX-202"}
     assert "collaboration_signed" not in {t for _, t, _ in found}
+
+
+def test_a_deal_of_the_day_leaves_out_another_companys_drug():
+    text = ("Bigpharma is buying Smallbio\n\nBOSTON, April 22, 2021 -- Bigpharma is buying Smallbio for $2 billion, "
+            "the companies said today.\n\nSmallbio's examplimab is in Phase 2. It would compete with Otherco's "
+            "Zentrix (zilvimab).")
+    found = events(text)
+    assert ("examplimab", "acquired", "2021-04-22") in found
+    assert ("zilvimab", "acquired", "2021-04-22") not in found

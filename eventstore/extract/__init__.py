@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..dates import PartialDate
-from .names import Drug, build_lexicon, comparators
+from .names import Drug, Lexicon, build_lexicon, comparators
 from .patterns import (ANY_TRIGGER_WORD, DECIDED, FORWARD, NOT_A_DECISION, TRIGGERS, TYPES_OF_WORD, agency_near,
                        agency_of, application_of, designation_of, pathway_of, phase_of)
 from .text import Sentence, sentences
@@ -334,8 +334,10 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     continue  # "The approval was based on …", "Approval comes six months after…": told elsewhere
                 if type_ in _DEAL_TYPES and not named and news_day is not None and (
                         when == news_day or _days_before(when, news_day)):
-                    # A deal of the day between companies covers every drug the text is about.
-                    subjects = [d for d in lexicon.drugs if id(d) not in not_subjects]
+                    # A deal of the day between companies covers every drug the text is about,
+                    # but for another company's ("Bristol Myers Squibb's Zeposia").
+                    subjects = [d for d in lexicon.drugs if id(d) not in not_subjects
+                                and not _owned_by_another(d, parts, lexicon, sentence.text)]
                 for drug in subjects:
                     if drug is None:
                         continue
@@ -346,6 +348,19 @@ def extract(text: str, published: date | None = None) -> Extraction:
             last_told = past[-1].when
         previous_day = past[-1].when if past and past[-1].when.precision == "day" else None
     return Extraction(published, _merge(events), _merge(expected))
+
+
+_OWNER = re.compile(r"\b([A-Z][\w&-]+)(?: [A-Z][\w&-]+){0,3}['’]s\s+(?:[\w-]+\s+){0,3}$")
+
+
+def _owned_by_another(drug: Drug, parts: list[Sentence], lexicon: Lexicon, deal: str) -> bool:
+    """Whether the text names the drug as a company's that the deal sentence does not name."""
+    for sentence in parts:
+        for at, found, _ in lexicon.find(sentence.text):
+            owner = _OWNER.search(sentence.text[max(0, at - 80):at]) if found is drug else None
+            if owner and owner[1] not in deal:
+                return True
+    return False
 
 
 def _news_day(parts: list[Sentence], first_body: int | None, published: date | None) -> PartialDate | None:
