@@ -16,8 +16,8 @@ from typing import Any
 
 from ..dates import PartialDate
 from .names import Drug, Lexicon, build_lexicon, comparators
-from .patterns import (ANY_TRIGGER_WORD, DECIDED, FORWARD, NOT_A_DECISION, TRIGGERS, TYPES_OF_WORD, agency_near,
-                       agency_of, application_of, designation_of, pathway_of, phase_of)
+from .patterns import (ANY_TRIGGER_WORD, DECIDED, FORWARD, NOT_A_DECISION, TRIGGERS, TYPES_OF_WORD, agency_last,
+                       agency_near, agency_of, application_of, designation_of, pathway_of, phase_of, region_agency)
 from .text import Sentence, sentences
 from .when import Mention, dateline, is_goal_date, mentions
 
@@ -137,11 +137,19 @@ def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Men
     return min(within, key=lambda w: w.end - w.start) if within else nearest
 
 
-def _attributes(type_: str, clause: str, sentence: str, at: int = 0, end: int | None = None) -> dict[str, Any]:
+def _attributes(type_: str, clause: str, sentence: str, at: int = 0, end: int | None = None,
+                agency_before: str | None = None) -> dict[str, Any]:
     """What a clause tells of an event whose words start at `at`: the agency named
-    nearest them, and the application, pathway, designation, phase and partners."""
+    nearest them, else the one of the region it names ("in Japan"), else the one the text
+    named last ("the agency accepted…"); and the application, pathway, designation, phase
+    and partners."""
     a: dict[str, Any] = {}
-    if type_ in _REGULATORY or type_ == "trial_halted":
+    if type_ in _REGULATORY:
+        agency = (agency_near(clause, at, end) or agency_of(sentence) or region_agency(clause, type_)
+                  or agency_before)
+        if agency:
+            a["agency"] = agency
+    elif type_ == "trial_halted":
         agency = agency_near(clause, at, end) or agency_of(sentence)
         if agency:
             a["agency"] = agency
@@ -260,6 +268,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
     last_paragraph = -1
     news_day = _news_day(parts, first_body, published)
     previous_day: PartialDate | None = None  # the day the sentence before told, for one that goes on from it
+    last_agency: str | None = None  # the agency named last, for "the agency" and "the regulator"
     # A headline that names no drug ("CureVac's vaccine shows 47% efficacy") is about the one
     # the text names most.
     mentions_of = Counter(id(d) for s in parts for _, d, _ in lexicon.find(s.text) if id(d) not in not_subjects)
@@ -325,7 +334,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
                         _is_news_of_the_day(sentence) or DECIDED.search(clause)
                         or type_ in _NEWS_IN_THE_LEAD and sentence.paragraph == first_body):
                     when, dated_by_news = news_day, True
-                attributes = _attributes(type_, clause, sentence.text, trigger.start(), trigger.end())
+                attributes = _attributes(type_, clause, sentence.text, trigger.start(), trigger.end(), last_agency)
                 if type_ == "designation_granted" and designation_of(trigger[0]):
                     attributes["designation"] = designation_of(trigger[0])
                 if type_ in ("approved", "rejected") and _APPROVAL_REFERRED.match(clause) or (
@@ -344,6 +353,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     proposed = Proposed(drug.name, type_, when, dict(attributes),
                                         sentence.text, list(drug.names), dated_by_news)
                     (expected if forward else events).append(proposed)
+        last_agency = agency_last(sentence.text) or last_agency
         if past:
             last_told = past[-1].when
         previous_day = past[-1].when if past and past[-1].when.precision == "day" else None

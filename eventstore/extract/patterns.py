@@ -335,6 +335,35 @@ def agency_near(text: str, at: int, end: int | None = None) -> str | None:
     return min(found)[2]
 
 
+def agency_last(text: str) -> str | None:
+    """The agency a text names last."""
+    found = list(_ANY_AGENCY.finditer(text))
+    return AGENCIES[int(found[-1].lastgroup[1:])][0] if found else None
+
+
+# Where a text names a place and no agency: the place's regulator. In the EU, the
+# Commission authorises and the EMA takes applications and grants designations.
+_REGIONS = [(a, re.compile(p)) for a, p in (
+    ("FDA", r"\b(?:in the (?:US|U\.S\.|United States)|U\.S\.|US)(?![\w.])"),
+    ("EU", r"\b(?:European Union|in Europe|EU)\b"),
+    ("PMDA", r"\bJapan(?:ese)?\b"),
+    ("NMPA", r"\b(?:in China|Chinese regulators?)\b"),
+    ("MFDS", r"\b(?:South )?Korea(?:n)?\b"),
+    ("TFDA", r"\bTaiwan\b"),
+    ("HC", r"\bCanada\b"),
+    ("TGA", r"\bAustralia\b"),
+    ("MHRA", r"\b(?:UK|United Kingdom|Britain)\b"),
+)]
+
+
+def region_agency(text: str, type_: str) -> str | None:
+    found = [(m.start(), agency) for agency, pattern in _REGIONS for m in pattern.finditer(text)]
+    if not found:
+        return None
+    agency = min(found)[1]
+    return ("EC" if type_ == "approved" else "EMA") if agency == "EU" else agency
+
+
 _FROM = re.compile(r"[^.;]{0,12}?\bfrom\s+(?:the\s+)?(?:US\s+|U\.S\.\s+|European\s+)?")
 
 
