@@ -409,3 +409,14 @@ def test_a_deal_of_the_day_leaves_out_another_companys_drug():
     found = events(text)
     assert ("examplimab", "acquired", "2021-04-22") in found
     assert ("zilvimab", "acquired", "2021-04-22") not in found
+
+
+def test_what_the_sentence_does_not_tell_the_text_told_before():
+    text = ("The FDA granted examplimab Breakthrough Therapy designation in 2019.\n\nExample Bio submitted a BLA for "
+            "examplimab in March 2020. The agency accepted the application in May 2020. Approval in Japan followed "
+            "in January 2021.\n\nThe Phase 3 trial of zilvimab began in 2018. The study met its primary endpoint "
+            "in 2020.")
+    found = {(e.drug, e.type, e.date.to_json()): e.attributes for e in extract(text, PUBLISHED).events}
+    assert found["examplimab", "filing_accepted", "2020-05"] == {"agency": "FDA", "application": "BLA"}
+    assert found["examplimab", "approved", "2021-01"]["agency"] == "PMDA"
+    assert found["zilvimab", "results_reported", "2020"]["phase"] == "3"

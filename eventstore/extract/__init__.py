@@ -17,7 +17,8 @@ from typing import Any
 from ..dates import PartialDate
 from .names import Drug, Lexicon, build_lexicon, comparators
 from .patterns import (ANY_TRIGGER_WORD, DECIDED, FORWARD, NOT_A_DECISION, TRIGGERS, TYPES_OF_WORD, agency_last,
-                       agency_near, agency_of, application_of, designation_of, pathway_of, phase_of, region_agency)
+                       agency_near, agency_of, application_last, application_of, designation_of, pathway_of, phase_of,
+                       region_agency)
 from .text import Sentence, sentences
 from .when import Mention, dateline, is_goal_date, mentions
 
@@ -138,24 +139,26 @@ def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Men
 
 
 def _attributes(type_: str, clause: str, sentence: str, at: int = 0, end: int | None = None,
-                agency_before: str | None = None) -> dict[str, Any]:
-    """What a clause tells of an event whose words start at `at`: the agency named
-    nearest them, else the one of the region it names ("in Japan"), else the one the text
-    named last ("the agency accepted…"); and the application, pathway, designation, phase
-    and partners."""
+                told_before: dict[str, str] | None = None) -> dict[str, Any]:
+    """What a clause tells of an event whose words start at `at`: the agency named nearest
+    them, else the one of the region it names ("in Japan"); the application, pathway,
+    designation, phase and partners. What the sentence does not tell, the text may have
+    told before ("the agency accepted the application"): `told_before`."""
+    before = told_before or {}
     a: dict[str, Any] = {}
-    if type_ in _REGULATORY:
-        agency = (agency_near(clause, at, end) or agency_of(sentence) or region_agency(clause, type_)
-                  or agency_before)
-        if agency:
-            a["agency"] = agency
-    elif type_ == "trial_halted":
+    if type_ in _REGULATORY or type_ == "trial_halted":
         agency = agency_near(clause, at, end) or agency_of(sentence)
+        if type_ in _REGULATORY:
+            agency = agency or region_agency(clause, type_) or before.get("agency")
         if agency:
             a["agency"] = agency
     if type_ in ("approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "ind_cleared",
                  "ind_filed"):
         application = application_of(clause)
+        if type_.startswith("ind"):
+            application = "IND"
+        elif application is None and type_ != "approved" and _THE_APPLICATION.search(clause):
+            application = before.get("application")
         if application and (application == "IND") == type_.startswith("ind"):
             a["application"] = application
     if type_ == "approved":
@@ -167,7 +170,7 @@ def _attributes(type_: str, clause: str, sentence: str, at: int = 0, end: int | 
         if designation:
             a["designation"] = designation
     if type_ in _TRIAL or type_ in ("ind_cleared", "ind_filed"):
-        phase = phase_of(clause) or (phase_of(sentence) if type_ in _TRIAL else None)
+        phase = phase_of(clause) or (phase_of(sentence) or before.get("phase") if type_ in _TRIAL else None)
         if phase:
             a["phase"] = phase
     if type_ in _DEAL_TYPES:
@@ -175,6 +178,11 @@ def _attributes(type_: str, clause: str, sentence: str, at: int = 0, end: int | 
         if partners:
             a["partners"] = partners
     return a
+
+
+# "the application", "the filing", "it": an application the text told of before.
+_THE_APPLICATION = re.compile(r"\b(?:the|its|this|that) (?:application|filing|submission|resubmission|dossier)\b|"
+                              r"\b(?:withdrew|resubmitted|refiled) it\b", re.IGNORECASE)
 
 
 def _types(clause: str) -> list[tuple[str, re.Match]]:
@@ -268,7 +276,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
     last_paragraph = -1
     news_day = _news_day(parts, first_body, published)
     previous_day: PartialDate | None = None  # the day the sentence before told, for one that goes on from it
-    last_agency: str | None = None  # the agency named last, for "the agency" and "the regulator"
+    told_before: dict[str, str] = {}  # the agency, application and phase named last, for "the agency" and the like
     # A headline that names no drug ("CureVac's vaccine shows 47% efficacy") is about the one
     # the text names most.
     mentions_of = Counter(id(d) for s in parts for _, d, _ in lexicon.find(s.text) if id(d) not in not_subjects)
@@ -294,6 +302,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
         reported = _reported_on(sentence.text, past)
         if sentence.paragraph != last_paragraph:
             last_told, last_paragraph = None, sentence.paragraph
+            told_before.pop("phase", None)  # a trial's phase is told again where a paragraph turns to it
         offset = 0
         for clause in _clauses(sentence.text):
             start = sentence.text.find(clause, offset)
@@ -334,7 +343,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
                         _is_news_of_the_day(sentence) or DECIDED.search(clause)
                         or type_ in _NEWS_IN_THE_LEAD and sentence.paragraph == first_body):
                     when, dated_by_news = news_day, True
-                attributes = _attributes(type_, clause, sentence.text, trigger.start(), trigger.end(), last_agency)
+                attributes = _attributes(type_, clause, sentence.text, trigger.start(), trigger.end(), told_before)
                 if type_ == "designation_granted" and designation_of(trigger[0]):
                     attributes["designation"] = designation_of(trigger[0])
                 if type_ in ("approved", "rejected") and _APPROVAL_REFERRED.match(clause) or (
@@ -353,7 +362,11 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     proposed = Proposed(drug.name, type_, when, dict(attributes),
                                         sentence.text, list(drug.names), dated_by_news)
                     (expected if forward else events).append(proposed)
-        last_agency = agency_last(sentence.text) or last_agency
+        for attribute, told in (("agency", agency_last(sentence.text)),
+                                ("application", application_last(sentence.text)),
+                                ("phase", phase_of(sentence.text))):
+            if told:
+                told_before[attribute] = told
         if past:
             last_told = past[-1].when
         previous_day = past[-1].when if past and past[-1].when.precision == "day" else None

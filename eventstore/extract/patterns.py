@@ -367,6 +367,12 @@ def region_agency(text: str, type_: str) -> str | None:
 _FROM = re.compile(r"[^.;]{0,12}?\bfrom\s+(?:the\s+)?(?:US\s+|U\.S\.\s+|European\s+)?")
 
 
+def application_last(text: str) -> str | None:
+    """The marketing application a text names last (an IND is not one)."""
+    found = [(m.start(), value) for value, pattern in APPLICATIONS if value != "IND" for m in pattern.finditer(text)]
+    return max(found)[1] if found else None
+
+
 def application_of(text: str) -> str | None:
     return first_named(APPLICATIONS, text)
 
