@@ -156,8 +156,8 @@ def mentions(sentence: str, published: date | None, told_before: PartialDate | N
     has = {"digit": has_digit, "month": _MONTH_WORD.search(sentence) is not None,
            "year": _YEAR4.search(sentence) is not None}
     taken: list[Mention] = []
-    relative = list(RELATIVE.finditer(sentence)) if has["month"] or "year" in sentence or "month" in sentence else []
     lowered = sentence.lower()
+    relative = list(RELATIVE.finditer(sentence)) if any(w in lowered for w in _RELATIVE_WORDS) else []
     for kind, pattern in PATTERNS:
         if not all(has[need] for need in _NEEDS_ALL.get(kind, ())) or kind in _NEEDS and _NEEDS[kind] not in lowered:
             continue
@@ -189,6 +189,7 @@ def is_goal_date(sentence: str, mention: Mention) -> bool:
                 or _GOAL_AFTER.match(sentence, mention.end))
 
 
+_RELATIVE_WORDS = ("same", "that year", "that month", "after that", "later", "following", "next")
 RELATIVE = re.compile(rf"\b(?:(?:the|that) same (day|month|year)|that (month|year)|(?:a|one) (month|year) "
                       rf"(?:after that|later)|the (?:following|next) (month|year)|"
                       rf"(?:in\s+)?({_MONTH})\s+of\s+(?:that|the same) year)\b", re.IGNORECASE)
