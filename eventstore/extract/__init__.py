@@ -347,7 +347,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 if type_ == "designation_granted" and designation_of(trigger[0]):
                     attributes["designation"] = designation_of(trigger[0])
                 if type_ in ("approved", "rejected") and _APPROVAL_REFERRED.match(clause) or (
-                        type_ == "approved" and not when.is_known and not attributes.get("agency")
+                        type_ == "approved" and not when.is_known and not agency_of(clause)
                         and re.match(r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I)):
                     continue  # "The approval was based on …", "Approval comes six months after…": told elsewhere
                 if type_ in _DEAL_TYPES and not named and news_day is not None and (
