@@ -420,3 +420,10 @@ def test_what_the_sentence_does_not_tell_the_text_told_before():
     assert found["examplimab", "filing_accepted", "2020-05"] == {"agency": "FDA", "application": "BLA"}
     assert found["examplimab", "approved", "2021-01"]["agency"] == "PMDA"
     assert found["zilvimab", "results_reported", "2020"]["phase"] == "3"
+
+
+def test_partners_that_signed_on_or_hold_rights():
+    text = ("Examplimab news\n\nOther Pharma, which signed on in January to help develop examplimab, welcomed the "
+            "data. Rights to zilvimab in China are held by Partner Co.")
+    assert {("examplimab", "collaboration_signed", "2021-01"), ("zilvimab", "collaboration_signed", None)} <= events(
+        text)

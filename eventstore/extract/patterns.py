@@ -109,7 +109,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) for 
                              r"exclusive )?rights\b|\bobtained (?:global |exclusive )?licen[cs]es?\b|"
                              r"\bgains? (?:an )?(?:exclusive )?licen[cs]e\b|"
                              r"\b(?:in-|out-)?licen[sc]ed\b[^.;]{0,60}\b(?:rights|from|to)\b|"
-                             r"\bto licen[sc]e\b|\bbought into\b|"
+                             r"\bto licen[sc]e\b|\bbought into\b|\brights\b[^.;]{0,60}\b(?:are|is) held by\b|"
                              r"\bgrant(?:ed|s)\b[^.;]{0,50}\b(?:exclusive |global |worldwide )?(?:rights|licen[cs]e)\b"
                              r"(?!\s+application)|"
                              r"\b(?:alliance|collaboration|partnership|agreement)\b[^.;]{0,60}\b(?:formed|signed|"
@@ -208,7 +208,7 @@ TRIGGER_WORDS = {
                      "drop", "shelv", "ax", "cull", "plug"),
     "acquired": ("acqui", "buy", "bought", "purchas", "takeover", "merger"),
     "collaboration_signed": ("agreement", "collaborat", "partnership", "alliance", "licens", "licenc", "deal", "agreed",
-                             "bought into", "rights",
+                             "bought into", "rights", "signed on",
                              "co-development"),
     "phase_completed": ("complet", "wrapped up", "finished", "concluded"),
     "phase_ongoing": ("phase", "testing", "evaluating", "studying", "being evaluated", "being studied",
