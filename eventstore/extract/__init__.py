@@ -1,9 +1,10 @@
 """News text → proposed milestone events, by rules: no model, nothing downloaded.
 
-Each sentence is cut into clauses; a clause that looks forward ("expects", "plans to",
-"PDUFA target action date") gives an expected milestone, never an event; any other
-clause gives the events its words state, for the drugs it names or, when it names none,
-for the drug the paragraph (or its "About" section, or the headline) is about.
+Each sentence is cut into clauses; a clause that looks forward ("expects", "plans to")
+gives an expected milestone, never an event; any other clause gives the events its words
+state, for the drug named nearest them or, when it names none, one named before it or the
+drug the paragraph (or its "About" section, or the headline) is about; dated by the date
+nearest them, the day the news was told, or none. docs/extraction.md tells every rule.
 """
 
 from __future__ import annotations
