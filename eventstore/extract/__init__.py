@@ -40,7 +40,8 @@ _CO_DEVELOPING = re.compile(r"\b(?:developing|develop|co-develop\w*|jointly|co-c
 _SIGNING = re.compile(r"\b(?:sign\w*|enter\w*|agree\w*|struck|inked|formed|announc\w*|licen[cs]\w*|obtain\w*)\b",
                       re.IGNORECASE)
 _EVIDENCE = re.compile(r"\b(?:approv\w*|authori[sz]ation|supported|supporting|evidence|based on|rests? on|rested on|"
-                       r"registrational|completed|compared|produced|improvements?|hit|goal)\b", re.IGNORECASE)
+                       r"registrational|completed|compared|produced|improvements?|hit|goal|randomi[sz]ed|enrolled)\b",
+                       re.IGNORECASE)
 _NOT_REGULATORY = re.compile(r"\b(?:shareholders?|stockholders?|boards?|transaction|merger|antitrust|"
                              r"Hart-Scott-Rodino)\b", re.IGNORECASE)
 _REGULATORY = {"approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "designation_granted",
