@@ -163,12 +163,14 @@ class Lexicon:
         self.drugs: list[Drug] = []
         self._by_name: dict[str, Drug] = {}
         self._pattern: re.Pattern | None = None
+        self._found: dict[str, list[tuple[int, Drug, str]]] = {}  # the same sentence is looked at many times
 
     def get(self, name: str) -> Drug | None:
         return self._by_name.get(name.casefold())
 
     def add(self, name: str, same_as: str | None = None) -> Drug:
         self._pattern = None
+        self._found.clear()
         name = name.strip()
         drug = self.get(name) or (self.get(same_as) if same_as else None)
         if drug is None:
@@ -191,6 +193,7 @@ class Lexicon:
         self.drugs.remove(drug)
         self._by_name = {k: d for k, d in self._by_name.items() if d is not drug}
         self._pattern = None
+        self._found.clear()
 
     def pattern(self) -> re.Pattern | None:
         if self._pattern is None and self._by_name:
@@ -201,10 +204,11 @@ class Lexicon:
 
     def find(self, text: str) -> list[tuple[int, Drug, str]]:
         """Drugs named in a text, in order, with where and as what."""
-        pattern = self.pattern()
-        if pattern is None:
-            return []
-        return [(m.start(), self._by_name[m[1].casefold()], m[1]) for m in pattern.finditer(text)]
+        if text not in self._found:
+            pattern = self.pattern()
+            self._found[text] = [] if pattern is None else [
+                (m.start(), self._by_name[m[1].casefold()], m[1]) for m in pattern.finditer(text)]
+        return self._found[text]
 
 
 _PLACES = (r"China|Japan|Korea|South Korea|Taiwan|Europe|America|India|Germany|France|Britain|Canada|Australia|"
