@@ -94,11 +94,17 @@ _TRIAL_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:(?:an?|the|its)\s+(?:[\w/-]+\s+){
 # Amino-acid substitutions (T790M, V600E) look like code names but are mutations.
 _ACID = re.compile(r"\s+(acid)\b")
 _INN_BEFORE = re.compile(r"[a-z]{4,}(?:vir|mab|nib|tide)\s+$")
-@lru_cache(maxsize=4096)
-def _company_use(name: str) -> re.Pattern:
-    n = re.escape(name)
-    return re.compile(rf"\b{n}(?:'s)? (?:Inc|Ltd|Corp|Pharmaceuticals|Therapeutics|Biosciences|said|says|announced|"
-                      rf"reported|receives|Receives|shares)\b|\baccording to {n}\b", re.IGNORECASE)
+# "Intercept said", "according to Intercept", "Intercept Pharmaceuticals": a name used as a company's.
+_COMPANY_WORDS = ("inc", "ltd", "corp", "pharmaceuticals", "therapeutics", "biosciences", "said", "says", "announced",
+                  "reported", "receives", "shares")
+
+
+def _used_as_company(name: str, lowered_text: str) -> bool:
+    """Whether a text (in lower case) uses a name as a company's: plain substring tests,
+    no expression to build for each name."""
+    n = name.casefold()
+    return f"according to {n}" in lowered_text or any(
+        f"{n} {word}" in lowered_text or f"{n}'s {word}" in lowered_text for word in _COMPANY_WORDS)
 
 
 _BRAND_WORD = re.compile(r"[A-Z][a-z]{3,}|[A-Z]{4,}")
@@ -388,9 +394,9 @@ def build_lexicon(sentences: list[str]) -> Lexicon:
         drug.biosimilar = biosimilars
     # A capitalised name that the text uses as a company ("Intercept said", "According to
     # Intercept", "Intercept Pharmaceuticals") is not a drug, whatever its ending.
-    text = " ".join(sentences)
+    lowered = " ".join(sentences).casefold()
     for drug in list(lexicon.drugs):
-        if all(n[:1].isupper() and not CODE.fullmatch(n) and _company_use(n).search(text) for n in drug.names):
+        if all(n[:1].isupper() and not CODE.fullmatch(n) and _used_as_company(n, lowered) for n in drug.names):
             lexicon.remove(drug)
     return lexicon
 
