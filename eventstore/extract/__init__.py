@@ -326,7 +326,8 @@ def extract(text: str, published: date | None = None) -> Extraction:
                 elif in_clause:  # the drug named nearest the words that state the event
                     subjects = [min(in_clause, key=lambda n: abs(n[0] - trigger.start()))[1]]
                 else:  # a clause that names no drug is about one named before it, else its context's
-                    earlier = [d for at, d, _ in lexicon.find(sentence.text[:start]) if id(d) not in not_subjects]
+                    earlier = [d for at, d, name in lexicon.find(sentence.text)
+                               if at + len(name) <= start and id(d) not in not_subjects]
                     subjects = earlier[-1:] or ([context] if context else named[:1])
                 # A forward-looking word governs what follows it (and "approval is expected")
                 forward = any(at < trigger.end() or at < trigger.end() + 25 and not _NOUN_MARKER.match(clause, at)
