@@ -187,7 +187,26 @@ _THE_APPLICATION = re.compile(r"\b(?:the|its|this|that) (?:application|filing|su
                               r"\b(?:withdrew|resubmitted|refiled) it\b", re.IGNORECASE)
 
 
+def _without(found: list[tuple[str, re.Match]], *types: str) -> list[tuple[str, re.Match]]:
+    return [(t, m) for t, m in found if t not in types]
+
+
+_A_TRIAL = re.compile(r"\b(?:trials?|stud(?:y|ies))\b", re.IGNORECASE)
+_A_PROGRAMME = re.compile(r"\b(?:development|program|programme)\b", re.IGNORECASE)
+_TO_ACQUIRE = re.compile(r"\b(?:to acquire|acquisition of|merger)\b", re.IGNORECASE)
+_APPROVAL_MENTIONED = re.compile(r"\b(?:since|after|following|follows|before|upon|ahead of|pending|with|without|"
+                                 r"pressed for|push(?:ed|ing)? for|call(?:ed|ing)? for|described|hailed|welcomed|"
+                                 r"praised|celebrated)\s+(?:the |its |this |that |a )?(?:\w+\s+){0,2}approval\b",
+                                 re.IGNORECASE)
+_VOUCHER = re.compile(r"\bvoucher\b", re.IGNORECASE)
+_ANY_APPROVED_DRUG = re.compile(r"\s*(?:drugs|medicines|products|therapies|treatments|vaccines)\s+"
+                                r"(?:approved|cleared|authori[sz]ed)\b", re.IGNORECASE)
+_REPORTING = re.compile(r"\b(?:reported|announced|presented|published|unveiled)\b")
+
+
 def _types(clause: str) -> list[tuple[str, re.Match]]:
+    """The milestones a clause states, each with the words that state it; where readings
+    compete, the one the clause means."""
     found = []
     possible = {t for word in ANY_TRIGGER_WORD.findall(clause.lower()) for t in TYPES_OF_WORD[word]}
     for type_, pattern in TRIGGERS:
@@ -209,56 +228,47 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
     names = {t for t, _ in found}
     # One clause, one reading where readings compete.
     if "ind_cleared" in names or "ind_filed" in names:
-        found = [(t, m) for t, m in found if t not in ("approved", "filing_accepted", "filing_submitted")]
-    if "filing_accepted" in names or "filing_submitted" in names or "rejected" in names:
-        found = [(t, m) for t, m in found if t != "approved" or re.search(r"\bapproved\b", clause) and
-                 "rejected" not in names]
-    if "designation_granted" in names:
-        found = [(t, m) for t, m in found if t not in ("approved",) or not re.search(r"designation", clause, re.I)]
+        found = _without(found, "approved", "filing_accepted", "filing_submitted")
+    if names & {"filing_accepted", "filing_submitted", "rejected"} and not (
+            re.search(r"\bapproved\b", clause) and "rejected" not in names):
+        found = _without(found, "approved")
+    if "designation_granted" in names and re.search(r"designation", clause, re.I):
+        found = _without(found, "approved")
     if "trial_halted" in names and "discontinued" in names:
-        drop = "discontinued" if re.search(r"\b(?:trials?|stud(?:y|ies))\b", clause, re.I) and not re.search(
-            r"\b(?:development|program|programme)\b", clause, re.I) else "trial_halted"
-        found = [(t, m) for t, m in found if t != drop]
+        a_trial = _A_TRIAL.search(clause) and not _A_PROGRAMME.search(clause)
+        found = _without(found, "discontinued" if a_trial else "trial_halted")
     if "acquired" in names and "collaboration_signed" in names:
         # "signed a definitive agreement to acquire": the agreement is the acquisition
-        drop = "collaboration_signed" if re.search(r"\b(?:to acquire|acquisition of|merger)\b", clause, re.I) \
-            else "acquired"
-        found = [(t, m) for t, m in found if t != drop]
-    if "approved" in names and re.search(r"\b(?:since|after|following|follows|before|upon|ahead of|pending|with|"
-                                         r"without|"
-                                         r"pressed for|push(?:ed|ing)? for|call(?:ed|ing)? for|described|hailed|"
-                                         r"welcomed|praised|celebrated)\s+(?:the |"
-                                         r"its |this |that |a )?(?:\w+\s+){0,2}approval\b", clause, re.IGNORECASE):
-        found = [(t, m) for t, m in found if t != "approved"]  # an approval referred to, not announced
+        found = _without(found, "collaboration_signed" if _TO_ACQUIRE.search(clause) else "acquired")
+    if "approved" in names and _APPROVAL_MENTIONED.search(clause):
+        found = _without(found, "approved")  # an approval referred to, not announced
     if "collaboration_signed" in names and _CO_DEVELOPING.search(clause) and not _SIGNING.search(clause):
-        found = [(t, m) for t, m in found if t != "collaboration_signed"]  # working together, no deal told
+        found = _without(found, "collaboration_signed")  # working together, no deal told
     if "phase_completed" in names:
-        found = [(t, m) for t, m in found if t not in ("phase_started", "phase_ongoing")]
+        found = _without(found, "phase_started", "phase_ongoing")
     if "phase_started" in names:
-        found = [(t, m) for t, m in found if t != "phase_ongoing"]
+        found = _without(found, "phase_ongoing")
     if "withdrawn" in names:
-        found = [(t, m) for t, m in found if t != "approved"]  # "withdraws Ukoniq approval"
-    if re.search(r"\bvoucher\b", clause, re.IGNORECASE) and re.search(r"\b(?:acquir|bought|purchas|sold|from)", clause):
-        found = [(t, m) for t, m in found if t not in ("designation_granted", "acquired")]  # a voucher changing hands
-    if re.match(r"\s*(?:drugs|medicines|products|therapies|treatments|vaccines)\s+(?:approved|cleared|authori[sz]ed)\b",
-                clause, re.IGNORECASE):
-        found = [(t, m) for t, m in found if t != "approved"]  # what any approved drug may undergo
+        found = _without(found, "approved")  # "withdraws Ukoniq approval"
+    if _VOUCHER.search(clause) and re.search(r"\b(?:acquir|bought|purchas|sold|from)", clause):
+        found = _without(found, "designation_granted", "acquired")  # a voucher changing hands
+    if _ANY_APPROVED_DRUG.match(clause):
+        found = _without(found, "approved")  # what any approved drug may undergo
     if "approved" in names and _NOT_REGULATORY.search(clause):
-        found = [(t, m) for t, m in found if t != "approved"]  # boards and shareholders approve deals
+        found = _without(found, "approved")  # boards and shareholders approve deals
     if "results_reported" in names and _PRECLINICAL.search(clause):
-        found = [(t, m) for t, m in found if t != "results_reported"]  # results in animals are no trial's
-    if "results_cited" in names and "results_reported" in names and not re.search(
-            r"\b(?:reported|announced|presented|published|unveiled)\b", clause):
+        found = _without(found, "results_reported")  # results in animals are no trial's
+    if "results_cited" in names and "results_reported" in names and not _REPORTING.search(clause):
         cited = [m.span() for t, m in found if t == "results_cited"]
         # "using results from the Phase 2b part": the citation, undated; other results stand apart
         found = [(t, m) for t, m in found if t != "results_reported" or not any(
             a < m.end() and m.start() < b for a, b in cited)]
     if "results_cited" in names and any(t == "results_reported" for t, _ in found):
-        found = [(t, m) for t, m in found if t != "results_cited"]  # "… results, which it first reported in…"
+        found = _without(found, "results_cited")  # "… results, which it first reported in…"
     if "phase_mentioned" in names and (names & {"phase_started", "phase_ongoing", "phase_completed", "trial_halted",
                                                 "results_reported", "results_cited"}
                                        or _EVIDENCE.search(clause)):
-        found = [(t, m) for t, m in found if t != "phase_mentioned"]  # a trial cited for its results
+        found = _without(found, "phase_mentioned")  # a trial cited for its results
     return found
 
 
