@@ -329,16 +329,10 @@ def extract(text: str, published: date | None = None) -> Extraction:
             for type_, trigger in found:
                 if type_ in _DEAL_TYPES:
                     subjects = named or ([context] if context else [])
-                elif in_clause and type_ in _TRIAL_STARTS and _COMBINATION.search(clause):
-                    subjects = list({id(d): d for _, d in in_clause}.values())  # a trial of a combination
-                elif in_clause and _APPOSITION_OPENS.match(clause) and in_clause[0][0] == 0:
-                    subjects = [in_clause[0][1]]  # "CagriSema, a combination of …, met its primary endpoint"
-                elif in_clause:  # the drug named nearest the words that state the event
-                    subjects = [min(in_clause, key=lambda n: abs(n[0] - trigger.start()))[1]]
-                else:  # a clause that names no drug is about one named before it, else its context's
-                    earlier = [d for at, d, name in lexicon.find(sentence.text)
-                               if at + len(name) <= start and id(d) not in not_subjects]
-                    subjects = earlier[-1:] or ([context] if context else named[:1])
+                else:
+                    named_before = [d for at, d, name in lexicon.find(sentence.text)
+                                    if at + len(name) <= start and id(d) not in not_subjects]
+                    subjects = _subjects(type_, trigger, clause, in_clause, named_before, named, context)
                 # A forward-looking word governs what follows it (and "approval is expected")
                 forward = any(at < trigger.end() or at < trigger.end() + 25 and not _NOUN_MARKER.match(clause, at)
                               for at in markers)
@@ -384,6 +378,19 @@ def extract(text: str, published: date | None = None) -> Extraction:
             last_told = past[-1].when
         previous_day = past[-1].when if past and past[-1].when.precision == "day" else None
     return Extraction(published, _merge(events), _merge(expected))
+
+
+def _subjects(type_: str, trigger: re.Match, clause: str, in_clause: list[tuple[int, Drug]],
+              named_before: list[Drug], named: list[Drug], context: Drug | None) -> list[Drug]:
+    """The drugs a clause's event is about (deals apart)."""
+    if in_clause and type_ in _TRIAL_STARTS and _COMBINATION.search(clause):
+        return list({id(d): d for _, d in in_clause}.values())  # a trial of a combination
+    if in_clause and _APPOSITION_OPENS.match(clause) and in_clause[0][0] == 0:
+        return [in_clause[0][1]]  # "CagriSema, a combination of …, met its primary endpoint"
+    if in_clause:  # the drug named nearest the words that state the event
+        return [min(in_clause, key=lambda n: abs(n[0] - trigger.start()))[1]]
+    # A clause that names no drug is about one named before it in the sentence, else its context's.
+    return named_before[-1:] or ([context] if context else named[:1])
 
 
 _OWNER = re.compile(r"\b([A-Z][\w&-]+)(?: [A-Z][\w&-]+){0,3}['’]s\s+(?:[\w-]+\s+){0,3}$")
