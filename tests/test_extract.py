@@ -427,3 +427,17 @@ def test_partners_that_signed_on_or_hold_rights():
             "data. Rights to zilvimab in China are held by Partner Co.")
     assert {("examplimab", "collaboration_signed", "2021-01"), ("zilvimab", "collaboration_signed", None)} <= events(
         text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(NEWS_WORDS, max_size=50), st.lists(st.booleans(), min_size=50, max_size=50),
+       st.dates(date(2000, 1, 1), date(2030, 12, 31)))
+def test_line_breaks_inside_a_paragraph_change_nothing(words, breaks, published):
+    # A press release pasted with its lines wrapped elsewhere tells the same events.
+    text = " ".join(words)
+    # A wrapped line never starts with a dash (that is a bullet) nor ends next to a blank line.
+    rewrapped = "".join(w + ("\n" if wrap and "\n" not in w + following and not following.startswith("-") else " ")
+                        for w, following, wrap in zip(words, [*words[1:], ""], breaks, strict=False))
+    def seen(t):
+        return sorted((e.drug, e.type, e.date.to_json()) for e in extract(t, published).events)
+    assert seen(text) == seen(rewrapped)
