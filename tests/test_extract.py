@@ -436,8 +436,9 @@ def test_line_breaks_inside_a_paragraph_change_nothing(words, breaks, published)
     # A press release pasted with its lines wrapped elsewhere tells the same events.
     text = " ".join(words)
     # A wrapped line never starts with a dash (that is a bullet) nor ends next to a blank line.
-    rewrapped = "".join(w + ("\n" if wrap and "\n" not in w + following and not following.startswith("-") else " ")
-                        for w, following, wrap in zip(words, [*words[1:], ""], breaks, strict=False))
+    rewrapped = "".join(
+        w + ("\n" if wrap and "\n" not in w + following and not following.startswith("-") else " ")
+        for w, following, wrap in zip(words, [*words[1:], ""], breaks, strict=False))
     def seen(t):
         return sorted((e.drug, e.type, e.date.to_json()) for e in extract(t, published).events)
     assert seen(text) == seen(rewrapped)
