@@ -394,7 +394,8 @@ def test_after_is_a_prior_therapy_only_after_failing_or_prior_treatment():
 
 def test_a_clause_that_names_no_drug_is_about_one_named_before_it_else_its_context():
     text = ("Examplimab fails in gout\n\nExample Bio said examplimab failed its Phase 3 trial. A separate Phase 3 "
-            "study of the antibody also started last December, and the company is developing a second candidate, ZX-202. "
+            "study of the antibody also started last December, and the company is developing a second "
+            "candidate, ZX-202. "
             "The FDA also granted Priority Review to the Biologics License Application for examplimab in 2020.")
     found = events(text)
     assert ("examplimab", "phase_started", "2020-12") in found
