@@ -21,7 +21,7 @@ from .patterns import (ANY_TRIGGER_WORD, DECIDED, FORWARD, NOT_A_DECISION, TRIGG
                        agency_near, agency_of, application_last, application_of, designation_of, pathway_of, phase_of,
                        region_agency)
 from .text import Sentence, sentences
-from .when import Mention, dateline, is_goal_date, mentions
+from .when import REPORTING_VERB, Mention, dateline, is_goal_date, mentions
 
 _CLAUSE = re.compile(r";\s+|:\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+but\s+|\s+and\s+(?=(?:the\s+)?(?:company|"
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will))\b)")
@@ -33,9 +33,8 @@ _TRIAL_STARTS = {"phase_started", "phase_ongoing", "phase_mentioned"}
 _COMBINATION = re.compile(r"\b(?:in combination with|combined with|together with|given with|combining|"
                           r"combination of)\b", re.IGNORECASE)
 _SEVERAL_A_CLAUSE = {"designation_granted", "approved"}  # types a clause may state more than once
-MENTION = dict(TRIGGERS)["phase_mentioned"]
-# A trial told as going on, or cited as evidence, is not dated by the sentence or the news.
-UNDATED = (MENTION, dict(TRIGGERS)["phase_ongoing"], dict(TRIGGERS)["results_cited"])
+# A trial named, told as going on, or cited as evidence is not dated by the sentence or the news.
+UNDATED = tuple(dict(TRIGGERS)[t] for t in ("phase_mentioned", "phase_ongoing", "results_cited"))
 _CO_DEVELOPING = re.compile(r"\b(?:developing|develop|co-develop\w*|jointly|co-commerciali[sz]\w*)\b", re.IGNORECASE)
 _SIGNING = re.compile(r"\b(?:sign\w*|enter\w*|agree\w*|struck|inked|formed|announc\w*|licen[cs]\w*|obtain\w*)\b",
                       re.IGNORECASE)
@@ -85,15 +84,16 @@ _APPROVAL_REFERRED = re.compile(r"\s*(?:-\s*)?(?:the\s+|this\s+)?(?:approval|rej
 # A clause with none of these has no verb of its own ("…, and much of the community, with
 # a complete response letter"): it is the rest of the clause before.
 _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|did|does|do|can|may|[a-z]{3,}ed)\b")
-_GOES_ON = re.compile(r"\s*(?:but|and|however,?)\s+(?:it|the agency|the company|the regulator|they)\s+(?:also\s+)?"
-                      r"(?:[a-z]+ed|issued|won|got|granted|gave|sent)\b", re.IGNORECASE)
+# A verb that carries on what was told before ("…, but issued a complete response letter").
+_PAST_VERB = r"(?:[a-z]+ed|issued|won|got|granted|gave|made|sent|took)"
+_GOES_ON = re.compile(rf"\s*(?:but|and|however,?)\s+(?:it|the agency|the company|the regulator|they)\s+(?:also\s+)?"
+                      rf"{_PAST_VERB}\b", re.IGNORECASE)
 # What the lead paragraph tells of a trial's results or end is the news itself.
 _NEWS_IN_THE_LEAD = {"results_reported", "trial_halted", "discontinued"}
-_REPORTED = re.compile(r"\b(?:said|says|announced|reported|disclosed|confirmed|posted)\b")
+_REPORTED = re.compile(rf"\b{REPORTING_VERB}\b")
 # Forward-looking nouns name a future date; they do not make what precedes them a plan.
 _NOUN_MARKER = re.compile(r"PDUFA|goal date|target action date", re.IGNORECASE)
-_CONTINUES = re.compile(r"\s*(?:but |and |then |while )?(?:also |later |subsequently )?(?:[a-z]+ed|issued|won|got|"
-                       r"granted|gave|made|sent|took|with)\b")
+_CONTINUES = re.compile(rf"\s*(?:but |and |then |while )?(?:also |later |subsequently )?(?:{_PAST_VERB}|with)\b")
 
 
 def _reported_on(sentence: str, dates: list[Mention]) -> Mention | None:
@@ -125,13 +125,12 @@ def _date_for(clause_start: int, clause: str, trigger: re.Match, dates: list[Men
         if not mine:
             return PartialDate.unknown()
         inside = mine
-    if not inside and reported is not None and reported in dates:
-        return reported.when
-    if not inside:  # a clause that goes on from an earlier one in its sentence keeps that one's date
-        before = [d for d in dates if d.start < clause_start]
+    if not inside:
+        if reported is not None and reported in dates:
+            return reported.when
+        before = [d for d in dates if d.start < clause_start]  # a clause going on from an earlier one keeps its date
         if before and (_CONTINUES.match(clause) or not _FINITE_VERB.search(clause)):
             return before[-1].when
-    if not inside:
         return PartialDate.unknown()
     nearest = min(inside, key=lambda d: _distance(d, start, end)).when
     # "in June at the 2017 ASCO Annual Meeting": a more precise date within the nearest is the same one.
@@ -350,13 +349,13 @@ def extract(text: str, published: date | None = None) -> Extraction:
                         _is_news_of_the_day(sentence) or DECIDED.search(clause)
                         or type_ in _NEWS_IN_THE_LEAD and sentence.paragraph == first_body):
                     when, dated_by_news = news_day, True
-                attributes = _attributes(type_, clause, sentence.text, trigger.start(), trigger.end(), told_before)
-                if type_ == "designation_granted" and designation_of(trigger[0]):
-                    attributes["designation"] = designation_of(trigger[0])
                 if type_ in ("approved", "rejected") and _APPROVAL_REFERRED.match(clause) or (
                         type_ == "approved" and not when.is_known and not agency_of(clause)
                         and re.match(r"(?:the|this|that|its)\s+(?:\w+\s+)?approval\b", clause.strip(), re.I)):
                     continue  # "The approval was based on …", "Approval comes six months after…": told elsewhere
+                attributes = _attributes(type_, clause, sentence.text, trigger.start(), trigger.end(), told_before)
+                if type_ == "designation_granted" and designation_of(trigger[0]):
+                    attributes["designation"] = designation_of(trigger[0])
                 if type_ in _DEAL_TYPES and not named and news_day is not None and (
                         when == news_day or _days_before(when, news_day)):
                     # A deal of the day between companies covers every drug the text is about,
@@ -426,7 +425,7 @@ def _is_news_of_the_day(sentence: Sentence) -> bool:
     """The headline, what is announced today, and what the news reports as just done
     ("the company said it has discontinued…") happened on the day of the news."""
     return sentence.headline or bool(re.search(r"\b(?:today|announced|announces)\b", sentence.text)) or bool(
-        re.search(r"\b(?:said|says|disclosed|confirmed|reported|announced)\b.*\b(?:has|have) (?:been )?\w+(?:ed|en)\b",
+        re.search(rf"\b{REPORTING_VERB}\b.*\b(?:has|have) (?:been )?\w+(?:ed|en)\b",
                   sentence.text))
 
 

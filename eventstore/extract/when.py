@@ -21,6 +21,9 @@ _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|A
          r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
 
+# The verbs with which news says when it was told ("…, the company said on Monday").
+REPORTING_VERB = r"(?:said|says|announced|reported|disclosed|confirmed|posted)"
+
 # Most specific first: the first pattern to claim a span keeps it.
 PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in (
     ("iso", r"\b(\d{4})-(\d{2})-(\d{2})\b"),
@@ -35,7 +38,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(p, re.IGNORECASE)) f
     ("md", rf"\b(?:on\s+)?({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})"),
     ("today", r"\b(?:today|this morning|tonight)\b"),
     ("yesterday", r"\byesterday\b"),
-    ("weekday", r"\b(?:on|last|late on|earlier on|late|early|(?:said|announced|reported|disclosed|confirmed|posted)"
+    ("weekday", rf"\b(?:on|last|late on|earlier on|late|early|{REPORTING_VERB}"
                 r"(?:\s+(?:late|early))?)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
     ("last_week", r"\b(?:last|this past|earlier this|past)\s+week\b"),
     ("last_month", r"\blast\s+month\b"),
