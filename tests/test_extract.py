@@ -1,5 +1,6 @@
-"""The news extractor on sentences written here, one per pattern, and properties over
-arbitrary text."""
+"""The news extractor's rules on sentences written here, one per pattern (`candidates`:
+what the rules read, before the model weighs it), and properties of the whole extractor
+over arbitrary text."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli import cli
-from eventstore.extract import extract
+from eventstore.extract import candidates, extract
 from eventstore.extract.when import dateline, mentions
 
 PUBLISHED = date(2021, 4, 22)  # a Thursday
 
 
 def events(text, published=PUBLISHED):
-    return {(e.drug, e.type, e.date.to_json()) for e in extract(text, published).events}
+    return {(e.drug, e.type, e.date.to_json()) for e in candidates(text, published).events}
 
 
 @pytest.mark.parametrize("phrase, expected", [
@@ -41,7 +42,7 @@ def test_a_dateline_gives_the_publication_date():
 def test_today_and_the_dateline():
     text = ("Examplimab wins approval\n\nBOSTON, April 22, 2021 -- Example Bio today announced that the U.S. Food "
             "and Drug Administration (FDA) approved examplimab for plaque psoriasis.")
-    result = extract(text)
+    result = candidates(text)
     assert result.published == PUBLISHED
     [approval] = result.events
     assert (approval.drug, approval.type, approval.date.to_json(), approval.attributes["agency"]) == (
@@ -52,7 +53,7 @@ def test_regulatory_milestones_and_their_attributes():
     text = ("In March 2018, the NMPA accepted the New Drug Application for JS001. On 17 December 2018, "
             "toripalimab was conditionally approved by the NMPA. The FDA granted examplimab Breakthrough Therapy "
             "designation in June 2019.")
-    found = {(e.type, e.date.to_json()): e.attributes for e in extract(text).events}
+    found = {(e.type, e.date.to_json()): e.attributes for e in candidates(text).events}
     assert found["filing_accepted", "2018-03"] == {"agency": "NMPA", "application": "NDA"}
     assert found["approved", "2018-12-17"]["pathway"] == "conditional"
     assert found["designation_granted", "2019-06"]["designation"] == "breakthrough"
@@ -66,7 +67,7 @@ def test_accepted_with_priority_review_is_two_events():
 def test_forward_looking_statements_are_never_events():
     text = ("Example Bio expects to submit a BLA for examplimab in the second half of 2021. The FDA has set a "
             "PDUFA target action date of August 1, 2021. The company plans to start a Phase 3 trial next year.")
-    result = extract(text)
+    result = candidates(text)
     assert result.events == []
     assert {e.type for e in result.expected} >= {"filing_submitted"}
 
@@ -78,7 +79,7 @@ def test_a_sentence_without_the_drug_takes_it_from_the_paragraph():
 
 
 def test_names_of_one_drug_are_linked():
-    result = extract("The FDA approved Exampia® (examplimab) in May 2020. EXB-101, also known as examplimab, is in "
+    result = candidates("The FDA approved Exampia® (examplimab) in May 2020. EXB-101, also known as examplimab, is in "
                      "Phase 3 trials.", PUBLISHED)
     assert {e.drug for e in result.events} == {"examplimab"}
     assert set(result.events[0].names) >= {"Exampia", "examplimab", "EXB-101"}
@@ -103,7 +104,7 @@ def test_ongoing_trials_clinical_holds_and_results():
 def test_safe_harbour_and_contacts_give_nothing():
     text = ("Examplimab update\n\nExample Bio is a company.\n\nForward-Looking Statements\n\nThis press release "
             "contains forward-looking statements. The FDA approved examplimab in 2020.\n\nContacts:\n\nJane Doe")
-    assert extract(text, PUBLISHED).events == []
+    assert candidates(text, PUBLISHED).events == []
 
 
 def test_the_same_milestone_mentioned_again_without_a_date_is_one_event():
@@ -232,7 +233,7 @@ def test_the_day_the_lead_says_the_news_was_told_dates_the_headline():
 def test_will_halt_is_a_decision_and_will_file_is_a_plan():
     text = ("Example Bio today announced disappointing results for examplimab.\n\nAs a consequence, the company "
             "will halt its two ongoing outcomes studies. It will file an NDA for zilvimab in 2022.")
-    result = extract(text, PUBLISHED)
+    result = candidates(text, PUBLISHED)
     assert ("examplimab", "trial_halted", "2021-04-22") in {(e.drug, e.type, e.date.to_json()) for e in result.events}
     assert [e.type for e in result.expected] == ["filing_submitted"]
 
@@ -279,7 +280,7 @@ def test_each_designation_a_clause_tells_and_goal_dates_do_not_date_events():
     text = ("Examplimab has held breakthrough therapy designation since 2017 and picked up orphan drug designation "
             "in March 2020. The FDA accepted the BLA in August 2020 and granted it priority review, setting a goal "
             "date of February 26, 2021; that same month the agency also granted it fast track designation.")
-    designations = {(e.attributes["designation"], e.date.to_json()) for e in extract(text, PUBLISHED).events
+    designations = {(e.attributes["designation"], e.date.to_json()) for e in candidates(text, PUBLISHED).events
                     if e.type == "designation_granted"}
     assert designations == {("breakthrough", "2017"), ("orphan", "2020-03"), ("priority_review", "2020-08"),
                             ("fast_track", "2020-08")}
@@ -381,7 +382,7 @@ def test_a_date_opening_a_clause_dates_each_of_its_events():
     text = ("In July 2016, examplimab received Breakthrough Therapy designation from the FDA and PRIME status from "
             "the EMA.")
     designations = {(e.attributes["designation"], e.attributes["agency"], e.date.to_json())
-                    for e in extract(text, PUBLISHED).events}
+                    for e in candidates(text, PUBLISHED).events}
     assert designations == {("breakthrough", "FDA", "2016-07"), ("prime", "EMA", "2016-07")}
 
 
@@ -417,7 +418,7 @@ def test_what_the_sentence_does_not_tell_the_text_told_before():
             "examplimab in March 2020. The agency accepted the application in May 2020. Approval in Japan followed "
             "in January 2021.\n\nThe Phase 3 trial of zilvimab began in 2018. The study met its primary endpoint "
             "in 2020.")
-    found = {(e.drug, e.type, e.date.to_json()): e.attributes for e in extract(text, PUBLISHED).events}
+    found = {(e.drug, e.type, e.date.to_json()): e.attributes for e in candidates(text, PUBLISHED).events}
     assert found["examplimab", "filing_accepted", "2020-05"] == {"agency": "FDA", "application": "BLA"}
     assert found["examplimab", "approved", "2021-01"]["agency"] == "PMDA"
     assert found["zilvimab", "results_reported", "2020"]["phase"] == "3"

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from ..dates import PartialDate
+from .mentions import drug_names
+from .model import Linear, Model, features, shipped
 from .names import Drug, Lexicon, build_lexicon, comparators
 from .patterns import (ANY_TRIGGER_WORD, DECIDED, FORWARD, NOT_A_DECISION, TRIGGERS, TYPES_OF_WORD, agency_last,
                        agency_near, agency_of, application_last, application_of, designation_of, pathway_of, phase_of,
@@ -62,10 +65,15 @@ class Proposed:
     quote: str = ""
     names: list[str] = field(default_factory=list)  # every name the text gives the drug
     dated_by_news: bool = False  # the sentence gives no date: it is the day of the news
+    confidence: float | None = None  # how likely the event is stated as done (model.py); None before scoring
+    # What the rules saw (trigger words, clause, the sentence's place, where the drug came
+    # from): the features the model weighs. Not part of the event.
+    cues: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
+        confidence = {} if self.confidence is None else {"confidence": round(self.confidence, 3)}
         return {"drug": self.drug, "type": self.type, "date": self.date.to_json(), **self.attributes,
-                "quote": self.quote}
+                **confidence, "quote": self.quote}
 
 
 @dataclass
@@ -73,6 +81,7 @@ class Extraction:
     published: date | None
     events: list[Proposed]
     expected: list[Proposed]
+    news_day: PartialDate | None = None  # the day the news was told
 
 
 def _clauses(text: str) -> list[str]:
@@ -271,11 +280,56 @@ def _types(clause: str) -> list[tuple[str, re.Match]]:
     return found
 
 
-def extract(text: str, published: date | None = None) -> Extraction:
-    """Propose the events a news text states, and the milestones it only expects."""
+def extract(text: str, published: date | None = None, min_confidence: float | None = None,
+            model: Model | None = None) -> Extraction:
+    """Propose the events a news text states, each with its confidence, and the milestones
+    it only expects. Events below `min_confidence` (by default the model's own threshold,
+    chosen for the best F1 on news it was not trained on) are left out."""
+    model = model or shipped()
+    result = candidates(text, published, model.names)
+    result.events = scored(result, model.events, model.emit_threshold if min_confidence is None else min_confidence)
+    return result
+
+
+def scored(result: Extraction, events: Linear, threshold: float) -> list[Proposed]:
+    """Each candidate event at its likeliest date reading, with that reading's confidence,
+    if it reaches the threshold; one event per drug, type and date."""
+    best: dict[tuple, Proposed] = {}
+    for event in result.events:
+        options = date_options(event, result.news_day)
+        for option in options:
+            option.confidence = events.probability(features(option))
+        chosen = max(options, key=lambda o: o.confidence or 0.0)  # the rules' reading where they tie
+        confidence = chosen.confidence or 0.0
+        key = (chosen.drug.casefold(), chosen.type, chosen.date)
+        if confidence >= threshold and (key not in best or confidence > (best[key].confidence or 0.0)):
+            best[key] = chosen
+    return list(best.values())
+
+
+def date_options(event: Proposed, news_day: PartialDate | None) -> list[Proposed]:
+    """The readings of an event's date the model chooses from: the rules' date, none (the
+    text only tells that it happened), or the day of the news. The rules are more often
+    right, so their reading comes first."""
+    rules_date = "news" if event.dated_by_news else event.date.precision if event.date.is_known else "none"
+    out = [replace(event, cues={**event.cues, "date_reading": "rules", "rules_date": rules_date})]
+    other_dates = [PartialDate.unknown()] if event.date.is_known else []
+    if news_day is not None and event.date != news_day:
+        other_dates.append(news_day)
+    for when in other_dates:
+        option = replace(event, date=when, dated_by_news=when == news_day, confidence=None,
+                         cues={**event.cues, "date_reading": "none" if not when.is_known else "news",
+                                            "rules_date": rules_date})
+        out.append(option)
+    return out
+
+
+def candidates(text: str, published: date | None = None, names: Linear | None = None) -> Extraction:
+    """Every event the rules read in a news text, unscored, and the milestones it only
+    expects; with `names`, the learned name model adds the drug names it is sure of."""
     published = published or dateline(text)
     parts = sentences(text)
-    lexicon = build_lexicon([s.text for s in parts])
+    lexicon = build_lexicon([s.text for s in parts], None if names is None else partial(drug_names, names))
     not_subjects = comparators([s.text for s in parts], lexicon)
     headline_drug: Drug | None = None
     first_body = next((s.paragraph for s in parts if not s.headline and len(s.text) > 80), None)
@@ -332,6 +386,8 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     named_before = [d for at, d, name in lexicon.find(sentence.text)
                                     if at + len(name) <= start and id(d) not in not_subjects]
                     subjects = _subjects(type_, trigger, clause, in_clause, named_before, named, context)
+                subject_from = "clause" if in_clause else "sentence" if named else "context"
+                kind = type_
                 # A forward-looking word governs what follows it (and "approval is expected")
                 forward = any(at < trigger.end() or at < trigger.end() + 25 and not _NOUN_MARKER.match(clause, at)
                               for at in markers)
@@ -362,11 +418,18 @@ def extract(text: str, published: date | None = None) -> Extraction:
                     # but for another company's ("Bristol Myers Squibb's Zeposia").
                     subjects = [d for d in lexicon.drugs if id(d) not in not_subjects
                                 and not _owned_by_another(d, parts, lexicon, sentence.text)]
+                    subject_from = "every drug"
                 for drug in subjects:
                     if drug is None:
                         continue
                     proposed = Proposed(drug.name, type_, when, dict(attributes),
                                         sentence.text, list(drug.names), dated_by_news)
+                    proposed.cues = {
+                        "kind": kind, "trigger": trigger[0], "clause": clause, "subject_from": subject_from,
+                        "subjects": len(subjects), "headline": sentence.headline, "about": sentence.about is not None,
+                        "lead": sentence.paragraph == first_body, "sentence": sentence.index,
+                        "drugs_in_text": len(lexicon.drugs), "mentions": mentions_of[id(drug)],
+                        "main_drug": drug is main_drug, "published": published}
                     (expected if forward else events).append(proposed)
         for attribute, told in (("agency", agency_last(sentence.text)),
                                 ("application", application_last(sentence.text)),
@@ -376,7 +439,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
         if past:
             last_told = past[-1].when
         previous_day = past[-1].when if past and past[-1].when.precision == "day" else None
-    return Extraction(published, _merge(events), _merge(expected))
+    return Extraction(published, _merge(events), _merge(expected), news_day)
 
 
 def _subjects(type_: str, trigger: re.Match, clause: str, in_clause: list[tuple[int, Drug]],
@@ -448,6 +511,7 @@ def _merge(proposed: list[Proposed]) -> list[Proposed]:
         else:
             same.attributes = {**p.attributes, **same.attributes}
             same.dated_by_news = same.dated_by_news and p.dated_by_news
+            same.cues["told"] = same.cues.get("told", 1) + 1  # how many times the text tells it
     dated = [k for k in kept if k.date.is_known]
     told = [k for k in dated if not k.dated_by_news]
     return [k for k in kept if k.date.is_known or not any(_same_kind(d, k) for d in dated)

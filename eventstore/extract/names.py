@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import lru_cache
 
 # Endings of INNs, from the WHO's list of common stems ("The use of stems in the selection
@@ -361,14 +362,20 @@ _CODE_OF_IT = re.compile(rf"(?:The|This|That|Its|The company's) {_DRUG_NOUN} (?:
 _ALSO_WORDS = re.compile(_ALSO_PHRASES)  # a cheap test before the expression that needs the words around
 
 
-def build_lexicon(sentences: list[str]) -> Lexicon:
-    """Find every drug name in the text and link the names the text pairs."""
+def build_lexicon(sentences: list[str], judge: Callable[[list[str], set[str]], list[str]] | None = None) -> Lexicon:
+    """Find every drug name in the text and link the names the text pairs. `judge` (the
+    learned name model) is given the text and the names the rules found, and returns
+    more names to take as drugs."""
     lexicon = Lexicon()
     not_drugs = set().union(*map(_not_a_drug, sentences)) if sentences else set()
     lowercase_counts = Counter(w for s in sentences for w in re.findall(r"\b[a-z]{3,}\b", s))
     for sentence in sentences:
         for _, name in _candidates(sentence, not_drugs, lowercase_counts):
             lexicon.add(name)
+    if judge is not None:
+        for name in judge(sentences, {n.casefold() for d in lexicon.drugs for n in d.names}):
+            if name.casefold() not in not_drugs and not _NOT_CODE.match(name):
+                lexicon.add(name)
     # A text about biosimilars says so more than once; one aside in a boilerplate does not count.
     biosimilars = sum(len(_BIOSIMILAR.findall(s)) for s in sentences) >= 2
     for sentence in sentences:
