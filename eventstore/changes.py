@@ -42,7 +42,7 @@ def changes(store: SQLStore, since: datetime) -> list[Change]:
     registry = store.aliases()
     by_id: dict[str, RecordedEvent] = {}
     histories: dict[str, list[RecordedEvent]] = {}
-    recent = [f for f in recent if f.kind not in ("alias", "watch")]
+    recent = [f for f in recent if f.kind not in ("alias", "watch", "rejection")]
     for fact in recent:
         drug = store.canonical_name(fact.stream)
         if name_key(drug) not in histories:

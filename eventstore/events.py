@@ -47,8 +47,12 @@ RETRACTION = "retraction"
 ALIAS = "alias"
 EXPECTATION = "expectation"
 WATCH = "watch"
-# Watchlist entries live in a stream no drug can have: names never start with a space.
+# A proposal from the news that a person rejected: not proposed again from that source.
+REJECTION = "rejection"
+# Watchlist entries and rejected proposals live in streams no drug can have: names never
+# start with a space.
 WATCHLIST_STREAM = " watchlist"
+REJECTIONS_STREAM = " rejections"
 
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,15}")
 MAX_TEXT = 2000
@@ -180,8 +184,8 @@ class RecordedEvent:
 
     @property
     def kind(self) -> str:
-        return {RETRACTION: "retraction", ALIAS: "alias", EXPECTATION: "expectation", WATCH: "watch"}.get(
-            self.type, "event")
+        return {RETRACTION: "retraction", ALIAS: "alias", EXPECTATION: "expectation", WATCH: "watch",
+                REJECTION: "rejection"}.get(self.type, "event")
 
     @property
     def attributes(self) -> dict[str, Any]:
@@ -215,7 +219,9 @@ class RecordedEvent:
             out.update(expects=self.data["expects"], window=self.data["window"])
             out.update(self.attributes)
             out.update({k: self.data[k] for k in ("source", "quote", "reason") if self.data.get(k) is not None})
-        elif self.kind == "watch":
+        elif self.kind in ("watch", "rejection"):
+            if self.kind == "rejection":
+                out["date"] = self.date.to_json()
             out.update(self.data)
         else:
             out["canonical"] = self.data["canonical"]

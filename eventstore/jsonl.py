@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from .errors import InvalidEvent, MilestonesError
-from .events import (ALIAS, ATTRIBUTES, EXPECTATION, RETRACTION, WATCH, WATCHLIST_STREAM, NewEvent, RecordedEvent,
-                     clean_drug_name)
+from .events import (ALIAS, ATTRIBUTES, EXPECTATION, REJECTION, REJECTIONS_STREAM, RETRACTION, WATCH,
+                     WATCHLIST_STREAM, NewEvent, RecordedEvent, clean_drug_name)
 from .expectations import NewExpectation, Window
 from .store.chain import encode_data, row_hash
 from .store.sql import PendingFact
@@ -25,6 +25,12 @@ ALIAS_FIELDS = {"drug", "type", "canonical", "idempotency_key"}
 WATCH_FIELDS = {"drug", "type", "target", "value", "action", "idempotency_key"}
 EXPECTATION_FIELDS = {"drug", "type", "expects", "window", "source", "quote", "reason", "idempotency_key"} | set(
     ATTRIBUTES)
+REJECTION_FIELDS = {"drug", "type", "date", "proposed_drug", "rejects", "source", "quote", "reason", "proposal_key",
+                    "idempotency_key"}
+# A line of a review file (`ingest --review`): a proposed event, the reader's verdict, and
+# what the extractor said of it.
+REVIEW_FIELDS = {"review", "confidence", "reason"}
+REVIEW_VERDICTS = ("accept", "reject")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _HASH = re.compile(r"[0-9a-f]{64}")
 MAX_LINE = 1_000_000
@@ -60,8 +66,7 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
     if not isinstance(kind, str):
         raise InvalidEvent("type must be text")
     allowed = {RETRACTION: RETRACTION_FIELDS, ALIAS: ALIAS_FIELDS, EXPECTATION: EXPECTATION_FIELDS,
-               WATCH: WATCH_FIELDS}.get(
-        kind, EVENT_FIELDS) | STORE_FIELDS
+               WATCH: WATCH_FIELDS, REJECTION: REJECTION_FIELDS}.get(kind, EVENT_FIELDS) | STORE_FIELDS
     unknown = sorted(set(obj) - allowed)
     if unknown:
         raise InvalidEvent(f"unknown field(s) for a {kind!r} line: {', '.join(map(str, unknown))[:200]}")
@@ -84,6 +89,9 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
             raise InvalidEvent("a watch line needs target drug, company or indication, and action add or remove")
         return PendingFact(stream=WATCHLIST_STREAM, type=WATCH, idempotency_key=key, id=event_id,
                            data={"target": target, "value": clean_drug_name(obj.get("value")), "action": action})
+    if kind == REJECTION:
+        return rejection_fact(obj.get("proposed_drug"), _text(obj, "rejects"), obj.get("date"), obj.get("source"),
+                              obj.get("quote"), obj.get("reason"), obj.get("proposal_key"), key, event_id)
     if kind == EXPECTATION:
         expectation = NewExpectation(obj.get("drug"), _text(obj, "expects"), Window.parse(_text(obj, "window")),
                                      {name: obj[name] for name in ATTRIBUTES if name in obj}, source=obj.get("source"),
@@ -111,6 +119,59 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
             encode_data({"drug": fact.stream, "type": fact.type, "date": fact.occurred.to_json(),
                          "data": fact.data}).encode("utf-8", "surrogatepass")).hexdigest()
     return fact
+
+
+def rejection_fact(drug: Any, rejects: str, when: Any, source: Any, quote: Any, reason: Any,
+                   proposal_key: Any = None, key: str | None = None, event_id: str | None = None) -> PendingFact:
+    """A proposal a person rejected, checked: the drug as proposed, its type and date,
+    where it came from, and why."""
+    proposal = NewEvent(drug=drug, type=rejects, date=when, source=source, quote=quote,
+                        idempotency_key=proposal_key)
+    if proposal.source is None:
+        raise InvalidEvent("a rejection needs the source the proposal came from")
+    reason = " ".join(reason.split()) if isinstance(reason, str) else ""
+    data = {"proposed_drug": proposal.drug, "rejects": proposal.type, "source": proposal.source,
+            "reason": reason or "rejected in review"}
+    if proposal.quote is not None:
+        data["quote"] = proposal.quote
+    if proposal.idempotency_key is not None:
+        data["proposal_key"] = proposal.idempotency_key
+    return PendingFact(stream=REJECTIONS_STREAM, type=REJECTION, data=data, occurred=proposal.date,
+                       idempotency_key=key or (
+                           f"rejected:{proposal.idempotency_key}" if proposal.idempotency_key
+                           else f"rejected:{proposal.source}:{proposal.type}:{proposal.drug.casefold()}:{proposal.date}"),
+                       id=event_id)
+
+
+def review_facts(obj: dict[str, Any]) -> list[PendingFact]:
+    """A line of a review file → the facts it stands for: the event accepted (after a
+    retraction of the event it refines, where it names one), or a rejection."""
+    verdict = obj.get("review")
+    if verdict not in REVIEW_VERDICTS:
+        raise InvalidEvent(f"review must be one of: {', '.join(REVIEW_VERDICTS)} (not {verdict!r}); decide each "
+                           f"proposal before importing the file")
+    confidence = obj.get("confidence")
+    if confidence is not None and (isinstance(confidence, bool) or not isinstance(confidence, (int, float))):
+        raise InvalidEvent("confidence must be a number")
+    event = {k: v for k, v in obj.items() if k not in REVIEW_FIELDS}
+    if verdict == "reject":
+        unknown = sorted(set(event) - EVENT_FIELDS)
+        if unknown:
+            raise InvalidEvent(f"unknown field(s) for a review line: {', '.join(map(str, unknown))[:200]}")
+        return [rejection_fact(event.get("drug"), _text(event, "type"), event.get("date"), event.get("source"),
+                               event.get("quote"), obj.get("reason"), event.get("idempotency_key"))]
+    if obj.get("reason") is not None:
+        raise InvalidEvent("a reason goes with a rejected proposal only")
+    fact = parse_object(event)
+    corrects = fact.data.get("corrects")
+    if corrects is None:
+        return [fact]
+    if not _UUID.fullmatch(corrects):
+        raise InvalidEvent("corrects must be an event id")
+    retraction = PendingFact(stream=fact.stream, type=RETRACTION, retracts=corrects,
+                             data={"reason": f"refined by {fact.data.get('source') or 'a review'}"},
+                             idempotency_key=f"{fact.idempotency_key}:retracts" if fact.idempotency_key else None)
+    return [retraction, fact]
 
 
 def _store_fields(obj: dict[str, Any]) -> str | None:
@@ -158,7 +219,10 @@ def read_lines(lines: Iterable[str], name: str = "-") -> list[PendingFact]:
             continue
         try:
             obj = decode_line(line)
-            parsed.append((number, obj, parse_object(obj)))
+            if "review" in obj:
+                parsed += [(number, obj, fact) for fact in review_facts(obj)]
+            else:
+                parsed.append((number, obj, parse_object(obj)))
         except MilestonesError as error:
             raise type(error)(f"{name}:{number}: {error}") from None
     check_export_chain(parsed)

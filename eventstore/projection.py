@@ -40,7 +40,7 @@ def catch_up(store: SQLStore, today: date | None = None) -> int:
     last = checkpoint
     for fact in store.read_from(checkpoint + 1):
         last = fact.position
-        if fact.kind == "watch":
+        if fact.kind in ("watch", "rejection"):
             continue
         touched.add(fact.stream)
         if fact.type == ALIAS:

@@ -152,15 +152,15 @@ def test_extract_and_ingest_commands(tmp_path):
     dry = runner.invoke(cli, [*db, "ingest", str(release), "--dry-run"])
     assert dry.exit_code == 0 and "2 new" in dry.stderr
     assert runner.invoke(cli, [*db, "history", "--format", "json"]).stdout.strip() == "[]"
-    first = runner.invoke(cli, [*db, "ingest", str(release), "--yes"])
+    first = runner.invoke(cli, [*db, "ingest", str(release), "--yes", "--min-confidence", "0"])
     assert first.exit_code == 0 and "2 appended" in first.stderr
-    again = runner.invoke(cli, [*db, "ingest", str(release), "--yes"])
+    again = runner.invoke(cli, [*db, "ingest", str(release), "--yes", "--min-confidence", "0"])
     assert "0 new" in again.stderr and "2 already known" in again.stderr
     timeline = runner.invoke(cli, [*db, "timeline", "examplimab", "--format", "json"]).stdout
     assert str(release) in timeline and '"reported": "2021-04-22"' in timeline
     refined = tmp_path / "later.txt"
     refined.write_text("BOSTON, May 3, 2021 -- The FDA accepted the BLA for examplimab on March 12, 2020.\n")
-    result = runner.invoke(cli, [*db, "ingest", str(refined), "--yes"])
+    result = runner.invoke(cli, [*db, "ingest", str(refined), "--yes", "--min-confidence", "0"])
     assert "1 refined" in result.stderr
     dates = [e["date"] for e in __import__("json").loads(
         runner.invoke(cli, [*db, "timeline", "examplimab", "--format", "json"]).stdout)]

@@ -167,6 +167,9 @@ def history_row(fact) -> dict:
         what = f"alias of {fact.data['canonical']}"
     elif fact.kind == "watch":
         what = f"watch {fact.data['action']} {fact.data['target']} {fact.data['value']}"
+    elif fact.kind == "rejection":
+        what = f"rejected proposal: {fact.data['proposed_drug']} {fact.data['rejects']} from {fact.data['source']}: " \
+               f"{fact.data['reason']}"
     elif fact.kind == "expectation":
         what = f"expected in {fact.data['window']}: {describe(fact.data['expects'], fact.attributes)}"
     else:

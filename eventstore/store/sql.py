@@ -19,7 +19,7 @@ from sqlalchemy import exc as sa_exc
 from ..aliases import AliasRegistry, name_key
 from ..dates import PartialDate, format_instant, today_utc
 from ..errors import ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug, UnknownEvent
-from ..events import (ALIAS, EXPECTATION, RETRACTION, WATCH, WATCHLIST_STREAM, NewEvent, RecordedEvent,
+from ..events import (ALIAS, EXPECTATION, REJECTION, RETRACTION, WATCH, WATCHLIST_STREAM, NewEvent, RecordedEvent,
                       clean_drug_name)
 from . import schema
 from .base import AppendResult, EventStore, VerifyReport
@@ -286,6 +286,11 @@ class SQLStore(EventStore):
                 entries.pop(name_key(data["value"]), None)
         return {target: list(values.values()) for target, values in watched.items()}
 
+    def rejections(self) -> list[RecordedEvent]:
+        """Every proposal from the news that a person rejected, in the order recorded."""
+        query = select(*COLUMNS).where(E.c.type == REJECTION).order_by(E.c.position)
+        return self._run(lambda conn: [row_to_event(r) for r in conn.execute(query)])
+
     def expecting_drugs(self) -> list[str]:
         """The streams that hold an expected milestone."""
         query = select(E.c.stream).where(E.c.type == EXPECTATION).distinct()
@@ -300,6 +305,10 @@ class SQLStore(EventStore):
             head = self._lock_and_read_head(conn)
             registry = self._aliases(conn, alias_count=head.alias_count)
             stored = {e.id: e for e in self._select_in(conn, E.c.id, [f.id for f in facts if f.id])}
+            # A fact whose idempotency key is stored was imported before: nothing to check again
+            # (a retraction imported twice would otherwise be refused as retracting twice).
+            keyed = {e.idempotency_key for e in self._select_in(
+                conn, E.c.idempotency_key, [f.idempotency_key for f in facts if f.idempotency_key and not f.id])}
             fresh: list[PendingFact] = []
             pending_ids: dict[str, PendingFact] = {}
             retracted_here: set[str] = set()
@@ -311,6 +320,8 @@ class SQLStore(EventStore):
                     if (old.type, old.date, old.data, old.retracts) != (fact.type, fact.occurred, fact.data,
                                                                         fact.retracts):
                         raise InvalidEvent(f"event {fact.id} is already stored with other content")
+                    continue
+                if fact.idempotency_key in keyed and not fact.id:
                     continue
                 if fact.type == ALIAS:
                     root = self._spelling(conn, registry.check_new(fact.stream, fact.data["canonical"]))
@@ -558,7 +569,7 @@ class SQLStore(EventStore):
 
     def streams(self) -> list[str]:
         """Every drug stream name, aliases' own streams included."""
-        query = select(E.c.stream).where(E.c.type != WATCH).distinct().order_by(E.c.stream)
+        query = select(E.c.stream).where(E.c.type.not_in((WATCH, REJECTION))).distinct().order_by(E.c.stream)
         return self._run(lambda conn: list(conn.execute(query).scalars()))
 
     def find(self, streams: Sequence[str] | None, event_type: str | None, since: date | None,

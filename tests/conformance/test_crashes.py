@@ -94,10 +94,11 @@ def test_a_killed_ingest_is_all_or_nothing_and_a_rerun_completes_it(store, tmp_p
     path.write_text("Roundup\n\nBOSTON, May 3, 2021 -- " + "\n\n".join(paragraphs) + "\n")
     rng = random.Random(11)
     for _ in range(KILLS):
-        kill_at_random([IMPORT_WORKER, "--db", url, "ingest", str(path), "--yes"], rng)
+        kill_at_random([IMPORT_WORKER, "--db", url, "ingest", str(path), "--yes", "--min-confidence", "0"], rng)
         assert len({e.stream for e in store.read_from(1) if e.kind == "event"}) in (0, 150)
         check_whole(store)
-    done = subprocess.run([sys.executable, "-c", IMPORT_WORKER, "--db", url, "ingest", str(path), "--yes"],
+    done = subprocess.run([sys.executable, "-c", IMPORT_WORKER, "--db", url, "ingest", str(path), "--yes",
+                           "--min-confidence", "0"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     events = [e for e in store.read_from(1) if e.kind == "event"]
