@@ -57,7 +57,9 @@ def visible(facts: Iterable[RecordedEvent], cutoffs: Cutoffs = Cutoffs(), today:
     as_of = cutoffs.as_of or today or today_utc()
     known_by = end_of_day(cutoffs.known_at) if cutoffs.known_at else None
     facts = [f for f in facts if cutoffs.recorded_by is None or f.recorded <= cutoffs.recorded_by]
-    retracted = {f.retracts for f in facts if f.kind == "retraction" and (known_by is None or f.recorded <= known_by)}
+    # A retraction says the event was never so: it counts under every clock but --recorded-by
+    # (what the log held then), whenever it was recorded.
+    retracted = {f.retracts for f in facts if f.kind == "retraction"}
     out = []
     for event in facts:
         if event.kind != "event" or event.id in retracted:

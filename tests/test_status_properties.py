@@ -103,8 +103,7 @@ def oracle(log, drug, as_of, known_at, recorded_by):
     facts = [f for f in log if recorded_by is None or f.recorded <= recorded_by]
     aliases = {f.stream: f.data["canonical"] for f in facts if f.type == "alias"}
     canonical = aliases.get(drug, drug)
-    retracted = {f.retracts for f in facts
-                 if f.kind == "retraction" and (known_at is None or f.recorded.date() <= known_at)}
+    retracted = {f.retracts for f in facts if f.kind == "retraction"}  # under --known-at too
     day = as_of or TODAY
     kept = []
     for f in facts:

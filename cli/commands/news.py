@@ -83,7 +83,8 @@ def _edit(d):
     from eventstore import EVENT_TYPES
     p = d.proposed
     drug = click.prompt("  drug", default=d.drug, err=True)
-    type_ = click.prompt("  type", default=p.type, type=click.Choice(list(EVENT_TYPES)), err=True)
+    type_ = click.prompt("  type", default=p.type, type=click.Choice(list(EVENT_TYPES)), show_choices=False,
+                         err=True)
     when = click.prompt("  date (unknown for none)", default=p.date.to_json() or "unknown", err=True)
     attributes = {}
     for name, value in p.attributes.items():

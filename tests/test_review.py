@@ -1,0 +1,139 @@
+"""Nothing wrong lands silently, and what is undone stays undone: ingest's review (on a
+terminal, in a file, with --yes), rejections and retractions held back when the same
+source proposes them again, and retracted events left out under every clock. Through
+the command line, on every backend."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cli.commands import news
+
+from .test_cli import Milestones, milestones  # noqa: F401 (a fixture)
+
+RELEASE = ("Examplimab approved in Japan\n\nTOKYO, April 22, 2021 -- Example Bio today announced that the PMDA "
+           "approved examplimab for gastric cancer. In March 2020 the PMDA accepted the NDA for examplimab.\n")
+
+
+@pytest.fixture
+def release(tmp_path):
+    path = tmp_path / "release.txt"
+    path.write_text(RELEASE)
+    return path
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    monkeypatch.setattr(news, "_is_terminal", lambda: True)
+
+
+def events(milestones, drug="examplimab"):
+    return [(e["type"], e["date"]) for e in milestones.json("timeline", drug)]
+
+
+def test_without_a_terminal_ingest_asks_for_a_way_to_review(milestones, release):
+    result = milestones("ingest", str(release), code=2)
+    assert "--review FILE" in result.stderr and "--yes" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert milestones.json("history") == []
+
+
+def test_yes_appends_only_what_clears_the_bar_and_reports_the_rest(milestones, release):
+    proposals = [json.loads(line) for line in milestones("extract", str(release), "--format", "jsonl",
+                                                         "--min-confidence", "0").stdout.splitlines()]
+    confidences = sorted(p["confidence"] for p in proposals if p["drug"] == "examplimab")
+    assert len(confidences) == 2
+    bar = (confidences[0] + confidences[1]) / 2  # one above, one below
+    result = milestones("ingest", str(release), "--yes", "--min-confidence", f"{bar:.4f}")
+    assert "1 appended" in result.stderr and "1 proposals below confidence" in result.stderr
+    assert len(events(milestones)) == 1
+
+
+def test_each_proposal_is_accepted_rejected_or_edited_on_a_terminal(milestones, release, terminal):
+    # The first proposal (the approval, told first) is edited to a wrong-looking date and
+    # accepted; the second is rejected with a reason.
+    answers = "e\n\napproved\n2021-04-21\n-\na\nr\nnot the filing we track\n"
+    result = milestones("ingest", str(release), "--min-confidence", "0", input=answers)
+    assert "1 appended" in result.stderr and "1 rejections remembered" in result.stderr
+    assert events(milestones) == [("approved", "2021-04-21")]
+    [approval] = milestones.json("timeline", "examplimab")
+    assert "agency" not in approval  # dropped in the edit
+    again = milestones("ingest", str(release), "--min-confidence", "0", "--dry-run")
+    assert "held back (rejected" in again.stdout and "not the filing we track" in again.stdout
+
+
+def test_accept_all_and_quit(milestones, release, terminal):
+    result = milestones("ingest", str(release), "--min-confidence", "0", input="q\n")
+    assert "0 appended" in result.stderr and "0 rejections" in result.stderr
+    result = milestones("ingest", str(release), "--min-confidence", "0", input="A\n")
+    assert "2 appended" in result.stderr
+
+
+def test_a_review_file_is_decided_in_an_editor_and_imported(milestones, release, tmp_path):
+    review = tmp_path / "proposals.jsonl"
+    milestones("ingest", str(release), "--review", str(review), "--min-confidence", "0.999")
+    lines = [json.loads(line) for line in review.read_text().splitlines()]
+    assert {line["review"] for line in lines} == {"undecided"}
+    refused = milestones("import", str(review), code=2)
+    assert ":1: review must be one of: accept, reject" in refused.stderr
+    assert milestones.json("history") == []  # nothing of the file was written
+    lines[0]["review"] = "accept"
+    lines[1].update(review="reject", reason="a reference to an old filing")
+    review.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    imported = milestones("import", str(review))
+    assert "2 stored" in imported.stderr
+    [(kept_type, _)] = events(milestones)
+    assert kept_type == lines[0]["type"]
+    [stored] = milestones.json("timeline", "examplimab")
+    assert stored["source"] == str(release) and stored["quote"] == lines[0]["quote"]
+    assert "2 stored" not in milestones("import", str(review)).stderr  # a second import adds nothing
+    held = milestones("ingest", str(release), "--min-confidence", "0", "--dry-run").stdout
+    assert "a reference to an old filing" in held and held.count("held back") == 1
+    assert held.count("already known") + held.count("known ") >= 1
+
+
+def test_a_retracted_event_is_not_proposed_again_even_after_an_alias(milestones, release):
+    milestones("ingest", str(release), "--yes", "--min-confidence", "0")
+    [approval] = [e for e in milestones.json("timeline", "examplimab") if e["type"] == "approved"]
+    milestones("retract", approval["id"], "--reason", "the approval was someone else's")
+    milestones("alias", "Examplia", "examplimab")
+    milestones("alias", "examplimab", "EXB-101")  # renamed: the drug's canonical name is now the code
+    again = milestones("ingest", str(release), "--yes", "--min-confidence", "0")
+    assert "0 appended" in again.stderr and "1 held back" in again.stderr
+    assert [t for t, _ in events(milestones, "EXB-101")] == ["filing_accepted"]
+
+
+def test_a_corrected_event_is_not_proposed_again_at_its_old_date(milestones, release):
+    milestones("ingest", str(release), "--yes", "--min-confidence", "0")
+    [approval] = [e for e in milestones.json("timeline", "examplimab") if e["type"] == "approved"]
+    milestones("correct", approval["id"], "--date", "2021-04-20", "--reason", "approved two days before")
+    again = milestones("ingest", str(release), "--yes", "--min-confidence", "0")
+    assert "0 appended" in again.stderr
+    assert sorted(events(milestones)) == [("approved", "2021-04-20"), ("filing_accepted", "2020-03")]
+
+
+def test_every_clock_leaves_retracted_events_out(milestones):
+    first = milestones("append", "examplimab", "approved", "--date", "2020-06-01", "--agency", "FDA",
+                       "--reported", "2020-06-02").stdout.strip()
+    wrong = milestones("append", "examplimab", "rejected", "--date", "2020-07-01", "--agency", "EMA",
+                       "--reported", "2020-07-02").stdout.strip()
+    milestones("retract", wrong, "--reason", "it was a withdrawal")
+    milestones("correct", first, "--date", "2020-06-03", "--reported", "2020-06-04", "--reason", "the day")
+    known = milestones.json("timeline", "examplimab", "--known-at", "2021")
+    assert [(e["type"], e["date"]) for e in known] == [("approved", "2020-06-03")]
+    status = milestones.json("status", "examplimab", "--known-at", "2021")
+    assert [r["state"] for r in status["regulatory"]] == ["approved"]
+    assert [(e["type"], e["date"]) for e in milestones.json("timeline", "examplimab", "--as-of", "2021")] == [
+        ("approved", "2020-06-03")]
+
+
+def test_a_review_line_names_what_import_refuses(tmp_path, sqlite_url):
+    run = Milestones(sqlite_url)
+    run("init")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"review": "reject", "drug": "examplimab", "type": "approved", "date": "2020"}) + "\n")
+    assert "a rejection needs the source" in run("import", str(bad), code=2).stderr
+    bad.write_text(json.dumps({"review": "accept", "reason": "x", "drug": "examplimab", "type": "approved"}) + "\n")
+    assert "a reason goes with a rejected proposal only" in run("import", str(bad), code=2).stderr
