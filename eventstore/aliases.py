@@ -7,6 +7,7 @@ Names compare without regard to case: `Keytruda`, `KEYTRUDA` and `keytruda` are 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 from .errors import InvalidEvent
@@ -15,6 +16,16 @@ from .errors import InvalidEvent
 def name_key(name: str) -> str:
     """The identity of a drug name: case-folded."""
     return name.casefold()
+
+
+SUGGESTIONS = 3  # how many close names an error offers
+
+
+def did_you_mean(name: str, names: Iterable[str]) -> str:
+    """' (did you mean X or Y?)' for the names closest to a mistyped one, else ''."""
+    by_key = {name_key(n): n for n in names}
+    close = difflib.get_close_matches(name_key(name), list(by_key), n=SUGGESTIONS, cutoff=0.75)
+    return f" (did you mean {' or '.join(by_key[k] for k in close)}?)" if close else ""
 
 
 class AliasRegistry:

@@ -42,6 +42,12 @@ EVENT_TYPES: dict[str, frozenset[str]] = {
     "discontinued": frozenset({"phase", "indication", "region"}),
 }
 
+# Regulatory decisions and filings: a person recording one names the regulator (or says it
+# is unknown), since the same milestone before two agencies is two milestones.
+AGENCY_REQUIRED = frozenset({"ind_filed", "ind_cleared", "filing_submitted", "filing_accepted",
+                             "designation_granted", "approved", "rejected", "withdrawn"})
+UNKNOWN_AGENCY = "unknown"
+
 # Facts the store keeps in the same log beside milestones.
 RETRACTION = "retraction"
 ALIAS = "alias"

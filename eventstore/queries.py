@@ -45,7 +45,7 @@ def search(store: SQLStore, drug: str | None = None, event_type: str | None = No
     names = None
     if drug is not None:
         if not store.is_known(drug):
-            raise unknown_drug(drug)  # as everywhere
+            raise unknown_drug(drug, store.known_names())  # as everywhere
         registry = store.aliases()
         names = registry.names_of(registry.resolve(" ".join(drug.split())))
     found = store.find(names, event_type, since, until)

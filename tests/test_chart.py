@@ -86,7 +86,7 @@ def test_only_svg_or_png(seeded, tmp_path):
 
 
 def test_a_lane_per_agency_or_indication_where_events_name_one(seeded, tmp_path):
-    seeded("append", "toripalimab", "filing_accepted", "--date", "2021-03", "--agency", "FDA", "--application", "BLA")
+    seeded("append", "--new-drug", "toripalimab", "filing_accepted", "--date", "2021-03", "--agency", "FDA", "--application", "BLA")
     svg = tmp_path / "by-agency.svg"
     assert "4 lanes" in seeded("plot", "toripalimab", "APG-1387", "-o", str(svg), "--by", "agency").stderr
     assert {"toripalimab · NMPA", "toripalimab · FDA", "APG-1387"} <= set(svg_texts(svg))

@@ -66,7 +66,7 @@ def test_the_founding_scenario(seeded):
 
 
 def test_append_prints_the_id_alone_and_history_export_verify_follow(milestones):
-    result = milestones("append", "toripalimab", "approved", "--date", "2018-12-17", "--agency", "NMPA",
+    result = milestones("append", "--new-drug", "toripalimab", "approved", "--date", "2018-12-17", "--agency", "NMPA",
                         "--pathway", "conditional", "--indication", "unresectable or metastatic melanoma",
                         "--reported", "2019-04-09", "--source", "https://example.org/release")
     event_id = result.stdout.strip()
@@ -126,21 +126,24 @@ def test_importing_twice_changes_nothing_and_export_round_trips(seeded, tmp_path
 
 
 def test_stale_expect_version_exits_3(milestones):
-    milestones("append", "x", "phase_started", "--date", "2019", "--phase", "1", "--expect-version", "0")
-    result = milestones("append", "x", "phase_started", "--date", "2020", "--phase", "2", "--expect-version", "0",
+    milestones("append", "--new-drug", "x", "phase_started", "--date", "2019", "--phase", "1", "--expect-version", "0")
+    result = milestones("append", "--new-drug", "x", "phase_started", "--date", "2020", "--phase", "2", "--expect-version", "0",
                         code=3)
     assert "version 1, not 0" in result.stderr
 
 
 BAD_INPUT = [
     (["append", "x", "approved", "--date", "2019-02-30"], "no day 30"),
-    (["append", "x", "approved", "--date", "2999-01-01"], "has not happened"),
+    (["append", "x", "approved", "--date", "2999-01-01", "--agency", "FDA", "--new-drug"], "has not happened"),
+    (["append", "toripalmab", "phase_started", "--date", "2020", "--phase", "3"], "did you mean toripalimab?"),
+    (["append", "toripalimab", "approved", "--date", "2020"], "needs --agency"),
     (["append", "x", "approvedx", "--date", "2019"], "approvedx"),
     (["append", "x", "approved", "--date", "2019", "--phase", "3"], "phase does not belong"),
     (["append", "x", "approved", "--date", "2019", "--pathway", "sideways"], "pathway"),
     (["append", "x", "approved"], "--date"),
     (["history", "nothing"], "unknown drug"),
     (["timeline", "nothing"], "unknown drug"),
+    (["timeline", "torypalimab"], "did you mean toripalimab?"),
     (["status", "nothing"], "unknown drug"),
     (["status", "toripalimab", "--as-of", "2019-13"], "no month 13"),
     (["timeline", "toripalimab", "--recorded-by", "yesterday"], "not a date"),
@@ -202,7 +205,7 @@ def test_no_store_and_unreachable_store(tmp_path):
 def test_verify_exits_1_on_a_fault(milestones):
     from eventstore import open_store
     from sqlalchemy import text
-    milestones("append", "x", "phase_started", "--date", "2019", "--phase", "1")
+    milestones("append", "--new-drug", "x", "phase_started", "--date", "2019", "--phase", "1")
     store = open_store(milestones.url)
     with store.engine.begin() as conn:
         if store.engine.dialect.name == "sqlite":

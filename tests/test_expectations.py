@@ -62,7 +62,7 @@ def test_a_revision_keeps_the_first_and_moves_the_calendar(milestones):
 ])
 def test_an_event_recorded_later_resolves_it(milestones, event, resolution):
     milestones("expect", "examplimab", "approved", "--window", "2025-H2", "--agency", "FDA")
-    milestones("append", "examplimab", *event)
+    milestones("append", "--new-drug", "examplimab", *event)
     assert len(calendar(milestones)) == (1 if resolution == "open" else 0)
 
 
@@ -122,13 +122,13 @@ def test_a_revision_never_loses_the_earlier_expectation(tmp_path_factory, window
 
 
 def test_changes_since_an_instant(milestones):
-    milestones("append", "examplimab", "phase_started", "--date", "2019-03", "--phase", "2")
+    milestones("append", "--new-drug", "examplimab", "phase_started", "--date", "2019-03", "--phase", "2")
     since = milestones.json("history")[-1]["recorded"]  # strictly after: this event is not a change
     milestones("expect", "examplimab", "approved", "--window", "2025-08-01", "--agency", "FDA")
     milestones("expect", "examplimab", "approved", "--window", "2025-11-01", "--agency", "FDA")
-    first = milestones("append", "examplimab", "results_reported", "--date", "2020-03", "--phase", "2").stdout.strip()
+    first = milestones("append", "--new-drug", "examplimab", "results_reported", "--date", "2020-03", "--phase", "2").stdout.strip()
     milestones("correct", first, "--date", "2020-03-12", "--reason", "day given later")
-    milestones("append", "examplimab", "approved", "--date", "2025-10-20", "--agency", "FDA")
+    milestones("append", "--new-drug", "examplimab", "approved", "--date", "2025-10-20", "--agency", "FDA")
     found = [(c["kind"], c["severity"]) for c in milestones.json("changes", "--since", since)]
     assert found == [("expectation", "minor"), ("revision", "critical"), ("event", "notable"),
                      ("retraction", "minor"), ("refinement", "notable"), ("event", "critical"),
@@ -149,10 +149,10 @@ def test_watchlists_and_watched_changes(milestones):
         {"watching": "indication", "name": "melanoma"}]
     since = milestones.json("history")[-1]["recorded"]
     milestones("alias", "JS001", "toripalimab")
-    milestones("append", "JS001", "filing_accepted", "--date", "2018-03", "--agency", "NMPA")
-    milestones("append", "APG-1387", "collaboration_signed", "--date", "2019-04-09", "--partner", "Ascentage Pharma")
-    milestones("append", "other", "approved", "--date", "2019", "--agency", "FDA", "--indication", "advanced melanoma")
-    milestones("append", "unrelated", "phase_started", "--date", "2019", "--phase", "1")
+    milestones("append", "--new-drug", "JS001", "filing_accepted", "--date", "2018-03", "--agency", "NMPA")
+    milestones("append", "--new-drug", "APG-1387", "collaboration_signed", "--date", "2019-04-09", "--partner", "Ascentage Pharma")
+    milestones("append", "--new-drug", "other", "approved", "--date", "2019", "--agency", "FDA", "--indication", "advanced melanoma")
+    milestones("append", "--new-drug", "unrelated", "phase_started", "--date", "2019", "--phase", "1")
     watched = milestones.json("changes", "--since", since, "--watched")
     assert [c["drug"] for c in watched] == ["toripalimab", "APG-1387", "other"]
     assert len(milestones.json("changes", "--since", since)) == 4
@@ -178,7 +178,7 @@ def test_resolution_does_not_depend_on_the_order_events_arrive_in(tmp_path_facto
     milestones("init")
     milestones("expect", "examplimab", "approved", "--window", "2025-H2", "--agency", "FDA")
     for type_, when, agency in events:
-        milestones("append", "examplimab", type_, "--date", when, *(["--agency", agency] if agency else []))
+        milestones("append", "--new-drug", "examplimab", type_, "--date", when, *(["--agency", agency] if agency else []))
     since = milestones.json("history")[0]["recorded"]
     [resolution] = [c for c in milestones.json("changes", "--since", since[:10] + "T00:00:00Z")
                     if c["kind"] == "resolution"]

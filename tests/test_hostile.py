@@ -126,7 +126,7 @@ def test_invalid_utf8_is_refused(seeded_url, tmp_path):
                                                         "second half", "Dec. 17, 20190"])))
 def test_any_date_string_appends_or_is_refused_cleanly(seeded_url, text):
     before = export(seeded_url)
-    result = invoke(seeded_url, ["append", "toripalimab", "phase_started", "--phase", "3", "--date", text])
+    result = invoke(seeded_url, ["append", "--new-drug", "toripalimab", "phase_started", "--phase", "3", "--date", text])
     assert_refused_cleanly(result, seeded_url, before)
 
 
@@ -167,7 +167,7 @@ def test_odd_texts_are_stored_literally_and_cannot_break_output(tmp_path, text):
     url = f"sqlite:///{tmp_path / 'store.db'}"
     invoke(url, ["init"])
     name = f"drug {text}"
-    result = invoke(url, ["append", name, "approved", "--date", "2019-05", "--agency", "FDA",
+    result = invoke(url, ["append", "--new-drug", name, "approved", "--date", "2019-05", "--agency", "FDA",
                           "--indication", text, "--quote", text, "--source", text])
     assert result.exit_code == 0, result.stderr
     normalised = " ".join(text.split())  # names and texts have their whitespace folded

@@ -128,7 +128,7 @@ def test_openfda_refuses_a_foreign_file(milestones):
 
 
 def test_a_primary_source_joins_names_already_known(milestones):
-    milestones("append", "EXB-101", "ind_cleared", "--date", "2018-05", "--agency", "FDA")
+    milestones("append", "--new-drug", "EXB-101", "ind_cleared", "--date", "2018-05", "--agency", "FDA")
     milestones("import-ctgov", str(DATA / "ctgov_completed.json"))
     assert [d["drug"] for d in milestones.json("drugs")] == ["EXB-101"]
     assert len(milestones.json("timeline", "exampumab")) == 3
@@ -170,7 +170,7 @@ def test_a_primary_source_and_the_news_tell_one_fact(milestones, tmp_path):
     release = tmp_path / "release.txt"
     release.write_text("BOSTON, April 22, 2021 -- In March 2019 Example Bio started a Phase 2/3 trial of exampumab "
                        "in plaque psoriasis.\n")
-    milestones("append", "exampumab", "phase_started", "--date", "2019-03", "--phase", "2/3",
+    milestones("append", "--new-drug", "exampumab", "phase_started", "--date", "2019-03", "--phase", "2/3",
                "--source", str(release))
     starts = [e for e in milestones.json("timeline", "exampumab") if e["type"] == "phase_started"]
     assert len(starts) == 1 and starts[0]["date"] == "2019-03-14"

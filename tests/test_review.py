@@ -115,9 +115,9 @@ def test_a_corrected_event_is_not_proposed_again_at_its_old_date(milestones, rel
 
 
 def test_every_clock_leaves_retracted_events_out(milestones):
-    first = milestones("append", "examplimab", "approved", "--date", "2020-06-01", "--agency", "FDA",
+    first = milestones("append", "--new-drug", "examplimab", "approved", "--date", "2020-06-01", "--agency", "FDA",
                        "--reported", "2020-06-02").stdout.strip()
-    wrong = milestones("append", "examplimab", "rejected", "--date", "2020-07-01", "--agency", "EMA",
+    wrong = milestones("append", "--new-drug", "examplimab", "rejected", "--date", "2020-07-01", "--agency", "EMA",
                        "--reported", "2020-07-02").stdout.strip()
     milestones("retract", wrong, "--reason", "it was a withdrawal")
     milestones("correct", first, "--date", "2020-06-03", "--reported", "2020-06-04", "--reason", "the day")

@@ -9,7 +9,9 @@ import sys
 import click
 
 from eventstore import EVENT_TYPES, NewEvent, projection
-from eventstore.errors import MilestonesError
+from eventstore.aliases import did_you_mean
+from eventstore.errors import MilestonesError, UnknownDrug
+from eventstore.events import AGENCY_REQUIRED, UNKNOWN_AGENCY
 from eventstore.jsonl import export_lines, read_lines
 from eventstore.status import describe
 from eventstore.store.grants import grant_statements
@@ -54,10 +56,13 @@ def init(ctx):
 @attribute_options
 @click.option("--expect-version", type=int, help="Fail with exit 3 unless the drug's stream is at this version.")
 @click.option("--idempotency-key", help="Appending the same key again stores nothing and prints the first id.")
+@click.option("--new-drug", is_flag=True, help="DRUG is a drug the store does not know yet (without it, an unknown "
+                                               "name is refused as a likely typo).")
 @click.pass_context
 def append(ctx, drug, event_type, when, phase, agency, application, pathway, designation, indication, partners,
-           regions, source, quote, reported, expect_version, idempotency_key):
-    """Append one milestone; prints the new event's id alone on stdout.
+           regions, source, quote, reported, expect_version, idempotency_key, new_drug):
+    """Append one milestone; prints the new event's id alone on stdout. A regulatory
+    milestone names its agency (--agency unknown where the source does not say).
 
     \b
     Examples:
@@ -65,12 +70,20 @@ def append(ctx, drug, event_type, when, phase, agency, application, pathway, des
           --pathway conditional --indication "unresectable or metastatic melanoma" \\
           --reported 2019-04-09 --source https://example.org/release
       id=$(milestones append JS001 filing_accepted --date 2018-03 --agency NMPA --application NDA)
+      milestones append examplimab phase_started --date 2024-05 --phase 1 --new-drug
     """
+    unknown_agency = agency is not None and agency.casefold() == UNKNOWN_AGENCY
     event = NewEvent(drug=drug, type=event_type, date=when, source=source, quote=quote, reported=reported,
                      idempotency_key=idempotency_key,
-                     attributes=attributes(phase, agency, application, pathway, designation, indication, partners,
-                                           regions))
+                     attributes=attributes(phase, None if unknown_agency else agency, application, pathway,
+                                           designation, indication, partners, regions))
+    if event_type in AGENCY_REQUIRED and agency is None:
+        raise click.UsageError(f"a {event_type} milestone needs --agency (the regulator, or --agency "
+                               f"{UNKNOWN_AGENCY} where the source does not say)")
     store = obj(ctx).store()
+    if not new_drug and not store.is_known(event.drug):
+        raise UnknownDrug(f"unknown drug {event.drug!r}{did_you_mean(event.drug, store.known_names())}: append to "
+                          f"a drug the store knows, or pass --new-drug to start a new one")
     expected = None if expect_version is None else {drug: expect_version}
     result = store.append([event], expected)[0]
     refresh_projection(store)

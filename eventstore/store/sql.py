@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy import exc as sa_exc
 
-from ..aliases import AliasRegistry, name_key
+from ..aliases import AliasRegistry, did_you_mean, name_key
 from ..dates import PartialDate, format_instant, today_utc
 from ..errors import ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug, UnknownEvent
 from ..events import (ALIAS, EXPECTATION, REJECTION, RETRACTION, WATCH, WATCHLIST_STREAM, NewEvent, RecordedEvent,
@@ -78,8 +78,9 @@ class PendingFact:
                    reported=event.reported, idempotency_key=event.idempotency_key, id=event_id)
 
 
-def unknown_drug(drug: str) -> UnknownDrug:
-    return UnknownDrug(f"unknown drug {drug!r}: the store has no event or alias for it (see `milestones drugs`)")
+def unknown_drug(drug: str, known: Iterable[str] = ()) -> UnknownDrug:
+    return UnknownDrug(f"unknown drug {drug!r}{did_you_mean(drug, known)}: the store has no event or alias for it "
+                       f"(see `milestones drugs`)")
 
 
 @dataclass(frozen=True)
@@ -488,17 +489,23 @@ class SQLStore(EventStore):
     def read_drug(self, drug: str, recorded_by: datetime | None = None) -> list[RecordedEvent]:
         drug = clean_drug_name(drug)
 
-        def read(conn: Connection) -> list[RecordedEvent]:
+        def read(conn: Connection) -> list[RecordedEvent] | None:
             registry = self._aliases(conn, recorded_by)
             keys = [name_key(n) for n in registry.names_of(registry.resolve(drug))]
             query = select(*COLUMNS).where(E.c.stream_key.in_(keys), E.c.type != ALIAS).order_by(E.c.position)
             if recorded_by is not None:
                 query = query.where(E.c.recorded <= format_instant(recorded_by))
             events = [row_to_event(r) for r in conn.execute(query)]
-            if not events and not self._is_known(conn, drug):
-                raise unknown_drug(drug)
-            return events
-        return self._run(read)
+            return None if not events and not self._is_known(conn, drug) else events
+        events = self._run(read)
+        if events is None:
+            raise unknown_drug(drug, self.known_names())
+        return events
+
+    def known_names(self) -> list[str]:
+        """Every name the store knows a drug by: canonical names and aliases."""
+        registry = self.aliases()
+        return self.canonical_names() + [n for names in registry.groups().values() for n in names]
 
     def is_known(self, drug: str) -> bool:
         """Whether the store holds any fact of this name, or an alias of it."""
