@@ -82,7 +82,7 @@ def apply(store, ops, after_each=None):
         if op[0] == "append":
             live.append(store.append([op[1]])[0].id)
         elif op[0] == "alias" and store.aliases().resolve("A1") != "A":
-            store.add_alias("A1", "A")
+            store.add_alias("A1", "A", merge=True)
         elif op[0] in ("retract", "correct") and live:
             target = live.pop(op[1] % len(live))
             if op[0] == "retract":
@@ -208,7 +208,7 @@ def test_a_late_alias_merge_equals_the_canonical_name_from_the_start(events, as_
         name = "A1" if under_alias else "A"
         merged.append([NewEvent(name, event.type, event.date, event.attributes, reported=event.reported)])
         direct.append([event])
-    merged.add_alias("A1", "A")
+    merged.add_alias("A1", "A", merge=True)
     assert without_ids(queries.drug_status(merged, "A", Cutoffs(as_of=as_of), today=TODAY).to_json()) == \
         without_ids(queries.drug_status(direct, "A", Cutoffs(as_of=as_of), today=TODAY).to_json())
 

@@ -143,16 +143,21 @@ def correct(ctx, event_id, reason, drug, event_type, when, phase, agency, applic
 @click.command()
 @click.argument("name")
 @click.argument("canonical")
+@click.option("--merge", is_flag=True, help="NAME and CANONICAL both have milestones: make them one drug.")
+@click.option("--move", is_flag=True, help="NAME already names another drug: make it a name of CANONICAL instead.")
 @click.pass_context
-def alias(ctx, name, canonical):
+def alias(ctx, name, canonical, merge, move):
     """Record NAME (a code name, INN or brand name) as another name of CANONICAL.
+    Merging two drugs that both have milestones, or moving a name from one drug to
+    another, is refused unless asked for.
 
     \b
-    Example:
+    Examples:
       milestones alias JS001 toripalimab
+      milestones alias APG-1387 toripalimab --merge
     """
     store = obj(ctx).store()
-    store.add_alias(name, canonical)
+    store.add_alias(name, canonical, merge=merge, move=move)
     refresh_projection(store)
     click.echo(f"{name} → {store.aliases().resolve(name)}", err=True)
 

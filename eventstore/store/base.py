@@ -59,8 +59,9 @@ class EventStore(abc.ABC):
         """Append a retraction of an event, with the reason."""
 
     @abc.abstractmethod
-    def add_alias(self, name: str, canonical: str) -> AppendResult:
-        """Record that `name` is another name of `canonical`."""
+    def add_alias(self, name: str, canonical: str, merge: bool = False, move: bool = False) -> AppendResult:
+        """Record that `name` is another name of `canonical`; merging two drugs that both
+        have milestones needs `merge`, and moving a name from another drug `move`."""
 
     @abc.abstractmethod
     def aliases(self, recorded_by: datetime | None = None) -> AliasRegistry:

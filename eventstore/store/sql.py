@@ -19,8 +19,8 @@ from sqlalchemy import exc as sa_exc
 from ..aliases import AliasRegistry, did_you_mean, name_key
 from ..dates import PartialDate, format_instant, today_utc
 from ..errors import ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug, UnknownEvent
-from ..events import (ALIAS, EXPECTATION, REJECTION, RETRACTION, WATCH, WATCHLIST_STREAM, NewEvent, RecordedEvent,
-                      clean_drug_name)
+from ..events import (ALIAS, EVENT_TYPES, EXPECTATION, REJECTION, RETRACTION, WATCH, WATCHLIST_STREAM, NewEvent,
+                      RecordedEvent, clean_drug_name)
 from . import schema
 from .base import AppendResult, EventStore, VerifyReport
 from .chain import GENESIS, encode_data, row_hash
@@ -232,7 +232,10 @@ class SQLStore(EventStore):
                                 head)
         return self._run(write, write=True)
 
-    def add_alias(self, name: str, canonical: str) -> AppendResult:
+    def add_alias(self, name: str, canonical: str, merge: bool = False, move: bool = False) -> AppendResult:
+        """Record `name` as another name of `canonical`. A name that already names another
+        drug moves only with `move`; two drugs that both have milestones become one only
+        with `merge`: both are refused otherwise, with what they would do."""
         name, canonical = clean_drug_name(name), clean_drug_name(canonical)
         if name_key(name) == name_key(canonical):
             raise InvalidEvent("a name cannot be an alias of itself")
@@ -241,11 +244,25 @@ class SQLStore(EventStore):
             head = self._lock_and_read_head(conn)
             registry = self._aliases(conn, alias_count=head.alias_count)
             root = self._spelling(conn, registry.check_new(name, canonical))
-            if name_key(registry.resolve(name)) == name_key(root) and name_key(name) != name_key(root):
+            current = registry.resolve(name)
+            if name_key(current) == name_key(root) and name_key(name) != name_key(root):
                 return self._latest_alias(conn, name)
+            if name_key(current) != name_key(name) and not move:
+                raise InvalidEvent(f"{name} already names {self._spelling(conn, current)}; pass --move to make it a "
+                                   f"name of {root} instead")
+            if name_key(current) == name_key(name) and not merge:
+                mine, theirs = (self._milestone_count(conn, registry, n) for n in (name, root))
+                if mine and theirs:
+                    raise InvalidEvent(f"{name} and {root} both have milestones ({mine} and {theirs}); pass --merge "
+                                       f"to make them one drug, {root}")
             fact = PendingFact(stream=name, type=ALIAS, data={"canonical": root})
             return self._insert(conn, [fact], {}, head)[0]
         return self._run(write, write=True)
+
+    def _milestone_count(self, conn: Connection, registry: AliasRegistry, drug: str) -> int:
+        keys = [name_key(n) for n in registry.names_of(registry.resolve(drug))]
+        return conn.execute(select(func.count()).where(E.c.stream_key.in_(keys),
+                                                       E.c.type.in_(list(EVENT_TYPES)))).scalar() or 0
 
     def expect(self, drug: str, data: dict[str, Any]) -> AppendResult:
         """Record an expected milestone (a checked NewExpectation's data)."""

@@ -97,7 +97,7 @@ def test_the_database_refuses_update_and_delete(store, statement):
 def test_aliases_resolve_and_merge_without_rewriting(store):
     store.append([approval("JS001")])  # recorded under the code name first
     store.append([phase("toripalimab")])
-    store.add_alias("JS001", "toripalimab")
+    store.add_alias("JS001", "toripalimab", merge=True)  # both have milestones: a merge
     store.append([NewEvent("JS001", "filing_accepted", "2018-03", {"agency": "NMPA"})])
     drug = store.read_drug("toripalimab")
     assert [e.type for e in drug] == ["approved", "phase_started", "filing_accepted"]
@@ -238,3 +238,17 @@ def test_drug_names_are_one_drug_whatever_their_case(store):
     with pytest.raises(InvalidEvent, match="itself"):
         store.add_alias("DUPILUMAB", "dupilumab")
     assert store.verify().sound
+
+
+def test_merging_two_drugs_with_milestones_or_moving_a_name_needs_asking(store):
+    store.append([phase("toripalimab"), phase("APG-1387"), phase("pembrolizumab")])
+    store.add_alias("Keytruda", "pembrolizumab")
+    with pytest.raises(InvalidEvent, match=r"APG-1387 and toripalimab both have milestones \(1 and 1\); pass --merge"):
+        store.add_alias("APG-1387", "toripalimab")
+    with pytest.raises(InvalidEvent, match="Keytruda already names pembrolizumab; pass --move"):
+        store.add_alias("Keytruda", "toripalimab")
+    assert store.canonical_names() == ["APG-1387", "pembrolizumab", "toripalimab"]
+    store.add_alias("TUOYI", "toripalimab")  # a new name, or one without milestones, needs nothing
+    store.add_alias("APG-1387", "toripalimab", merge=True)
+    store.add_alias("Keytruda", "toripalimab", move=True)
+    assert store.canonical_name("Keytruda") == "toripalimab" and len(store.read_drug("toripalimab")) == 2
