@@ -226,4 +226,6 @@ def read_lines(lines: Iterable[str], name: str = "-") -> list[PendingFact]:
         except MilestonesError as error:
             raise type(error)(f"{name}:{number}: {error}") from None
     check_export_chain(parsed)
+    for number, _, fact in parsed:
+        fact.origin = f"{name}:{number}"
     return [fact for _, _, fact in parsed]

@@ -137,3 +137,26 @@ def test_a_review_line_names_what_import_refuses(tmp_path, sqlite_url):
     assert "a rejection needs the source" in run("import", str(bad), code=2).stderr
     bad.write_text(json.dumps({"review": "accept", "reason": "x", "drug": "examplimab", "type": "approved"}) + "\n")
     assert "a reason goes with a rejected proposal only" in run("import", str(bad), code=2).stderr
+
+
+@pytest.mark.parametrize("field, value, difference", [
+    ("drug", "JS001", "another drug: 'JS001' here, 'toripalimab' stored"),
+    ("reported", "2019-01-01", "another reported date"),
+    ("idempotency_key", "another-key", "another idempotency key"),
+])
+def test_an_imported_line_with_a_known_id_must_match_in_every_field(milestones, tmp_path, field, value, difference):
+    milestones("append", "--new-drug", "toripalimab", "phase_started", "--date", "2016", "--phase", "1")
+    first = milestones("append", "toripalimab", "approved", "--date", "2018-12-17", "--agency", "NMPA",
+                       "--reported", "2018-12-18", "--idempotency-key", "k1").stdout.strip()
+    [line] = [json.loads(x) for x in milestones("export").stdout.splitlines() if json.loads(x)["id"] == first]
+    for store_field in ("position", "version", "recorded", "hash"):  # a line edited apart from its chain
+        del line[store_field]
+    changed = tmp_path / "changed.jsonl"
+    other = {"drug": "toripalimab", "type": "phase_started", "date": "2017", "phase": "2"}
+    changed.write_text(json.dumps(other) + "\n" + json.dumps({**line, field: value}) + "\n")
+    before = milestones("export").stdout
+    result = milestones("import", str(changed), code=2)
+    assert f"changed.jsonl:2: event {first} is already stored with {difference}" in result.stderr
+    assert milestones("export").stdout == before  # nothing of the file was written
+    changed.write_text(json.dumps(line) + "\n")
+    assert "0 stored, 1 already present" in milestones("import", str(changed)).stderr

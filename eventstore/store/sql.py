@@ -71,6 +71,19 @@ class PendingFact:
     retracts: str | None = None
     idempotency_key: str | None = None
     id: str | None = None
+    origin: str = ""  # where it was read ("export.jsonl:12"), for errors
+
+    def difference(self, stored: RecordedEvent) -> str:
+        """The first stored field in which the fact differs from a stored one with its id."""
+        for what, mine, theirs in (("drug", self.stream, stored.stream), ("type", self.type, stored.type),
+                                   ("date", self.occurred.to_json(), stored.date.to_json()),
+                                   ("reported date", self.reported.to_json(), stored.reported.to_json()),
+                                   ("content", encode_data(self.data), encode_data(stored.data)),
+                                   ("retracted id", self.retracts, stored.retracts),
+                                   ("idempotency key", self.idempotency_key, stored.idempotency_key)):
+            if mine != theirs:
+                return f"{what}: {mine!r} here, {theirs!r} stored"
+        return ""
 
     @classmethod
     def of(cls, event: NewEvent, stream: str, event_id: str | None = None, **extra_data) -> PendingFact:
@@ -335,9 +348,10 @@ class SQLStore(EventStore):
                 old = stored.get(fact.id)
                 created.append(False)
                 if old is not None:
-                    if (old.type, old.date, old.data, old.retracts) != (fact.type, fact.occurred, fact.data,
-                                                                        fact.retracts):
-                        raise InvalidEvent(f"event {fact.id} is already stored with other content")
+                    difference = fact.difference(old)
+                    if difference:
+                        where = f"{fact.origin}: " if fact.origin else ""
+                        raise InvalidEvent(f"{where}event {fact.id} is already stored with another {difference}")
                     continue
                 if fact.idempotency_key in keyed and not fact.id:
                     continue
