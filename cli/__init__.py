@@ -52,7 +52,8 @@ def fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-@click.group(cls=MilestonesGroup, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=MilestonesGroup, epilog=EXAMPLES, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "location", envvar="MILESTONES_DB", metavar="STORE",
               help="A SQLite file or an SQLAlchemy URL (postgresql+psycopg://…). "
                    "Default: $MILESTONES_DB, else a per-user file under the XDG data directory.")
@@ -60,6 +61,9 @@ def fail(message: str, code: int) -> None:
 @click.pass_context
 def cli(ctx: click.Context, location: str | None) -> None:
     """An append-only event store of drug-development milestones."""
+    if ctx.invoked_subcommand is None:  # bare `milestones`: the help, which is no error
+        click.echo(ctx.get_help())
+        return
     from .context import StoreContext
     ctx.obj = StoreContext(location)
 

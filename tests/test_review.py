@@ -160,3 +160,24 @@ def test_an_imported_line_with_a_known_id_must_match_in_every_field(milestones, 
     assert milestones("export").stdout == before  # nothing of the file was written
     changed.write_text(json.dumps(line) + "\n")
     assert "0 stored, 1 already present" in milestones("import", str(changed)).stderr
+
+
+def test_event_ids_are_taken_by_a_unique_prefix(milestones):
+    first = milestones("append", "--new-drug", "examplimab", "phase_started", "--date", "2016", "--phase", "1")
+    second = milestones("append", "examplimab", "phase_started", "--date", "2017", "--phase", "2")
+    first, second = first.stdout.strip(), second.stdout.strip()
+    shared = next(i for i, (a, b) in enumerate(zip(first, second)) if a != b)
+    if shared >= 8:  # ids made in the same instant share their start: that prefix is ambiguous
+        refused = milestones("retract", first[:shared], "--reason", "x", code=2)
+        assert "is ambiguous" in refused.stderr and first in refused.stderr and second in refused.stderr
+    assert "8 or more" in milestones("retract", first[:7], "--reason", "x", code=2).stderr
+    unique = first[:max(8, shared + 1)]
+    milestones("retract", unique, "--reason", "a unique prefix")
+    assert [e["date"] for e in milestones.json("timeline", "examplimab")] == ["2017"]
+    assert "nothing to correct" in milestones("correct", second, "--date", "2017", code=2).stderr
+    assert "nothing to correct" in milestones("correct", second, code=2).stderr
+
+
+def test_bare_milestones_prints_the_help(sqlite_url):
+    result = Milestones(sqlite_url)()
+    assert result.stdout.startswith("Usage: ") and "Commands:" in result.stdout and "retract" in result.stdout

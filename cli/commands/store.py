@@ -9,7 +9,7 @@ import sys
 import click
 
 from eventstore import EVENT_TYPES, NewEvent, projection
-from eventstore.aliases import did_you_mean
+from eventstore.aliases import did_you_mean, name_key
 from eventstore.errors import MilestonesError, UnknownDrug
 from eventstore.events import AGENCY_REQUIRED, UNKNOWN_AGENCY
 from eventstore.jsonl import export_lines, read_lines
@@ -95,14 +95,15 @@ def append(ctx, drug, event_type, when, phase, agency, application, pathway, des
 @click.option("--reason", required=True, help="Why the event is wrong.")
 @click.pass_context
 def retract(ctx, event_id, reason):
-    """Retract an event by appending a retraction; prints the retraction's id.
+    """Retract an event by appending a retraction; prints the retraction's id. EVENT_ID
+    may be the start of an id (8 characters or more) that no other id starts with.
 
     \b
     Example:
-      milestones retract 0b6f…-…-… --reason "the release named the wrong month"
+      milestones retract 0b6f3e21-7c4a --reason "the release named the wrong month"
     """
     store = obj(ctx).store()
-    result = store.retract(event_id, reason)
+    result = store.retract(store.expand_id(event_id), reason)
     refresh_projection(store)
     click.echo(result.id)
 
@@ -118,15 +119,23 @@ def retract(ctx, event_id, reason):
 def correct(ctx, event_id, reason, drug, event_type, when, phase, agency, application, pathway, designation,
             indication, partners, regions, source, quote, reported):
     """Correct an event: retract it and append the corrected one, linked. Values not
-    given are kept from the original. Prints the corrected event's id.
+    given are kept from the original; a correction that changes nothing is refused.
+    EVENT_ID may be the start of an id (8 characters or more). Prints the corrected
+    event's id.
 
     \b
     Example:
-      milestones correct 0b6f…-…-… --date 2018-03-12 --reason "day given in the filing"
+      milestones correct 0b6f3e21-7c4a --date 2018-03-12 --reason "day given in the filing"
     """
     store = obj(ctx).store()
+    event_id = store.expand_id(event_id)
     original = store.get(event_id)
     merged = dict(original.attributes)
+    if all(value in (None, (), []) for value in (drug, event_type, when, phase, agency, application, pathway,
+                                                 designation, indication, partners, regions, source, quote,
+                                                 reported)):
+        raise click.UsageError("nothing to correct: give the right value of at least one field (--date, --drug, "
+                               "--type, an attribute option, --source, --quote or --reported)")
     for name, value in attributes(phase, agency, application, pathway, designation, indication, partners,
                                   regions).items():
         if value not in (None, []):
@@ -135,6 +144,10 @@ def correct(ctx, event_id, reason, drug, event_type, when, phase, agency, applic
                      date=when if when is not None else original.date, attributes=merged,
                      source=source or original.source, quote=quote or original.quote,
                      reported=reported if reported is not None else original.reported)
+    same_drug = name_key(store.canonical_name(event.drug)) == name_key(store.canonical_name(original.stream))
+    if same_drug and (event.type, event.date, event.attributes, event.source, event.quote, event.reported) == (
+            original.type, original.date, original.attributes, original.source, original.quote, original.reported):
+        raise click.UsageError("nothing to correct: the values given are the event's own")
     results = store.correct(event_id, reason, event)
     refresh_projection(store)
     click.echo(results[1].id)

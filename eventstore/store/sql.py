@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -89,6 +90,11 @@ class PendingFact:
     def of(cls, event: NewEvent, stream: str, event_id: str | None = None, **extra_data) -> PendingFact:
         return cls(stream=stream, type=event.type, data={**event.data(), **extra_data}, occurred=event.date,
                    reported=event.reported, idempotency_key=event.idempotency_key, id=event_id)
+
+
+MIN_ID_PREFIX = 8  # an id prefix shorter than this matches too much to be meant
+AMBIGUOUS_SHOWN = 5  # the matches an ambiguous prefix lists
+_ID_PREFIX = re.compile(r"[0-9a-f-]+")
 
 
 def unknown_drug(drug: str, known: Iterable[str] = ()) -> UnknownDrug:
@@ -584,6 +590,23 @@ class SQLStore(EventStore):
         query = select(E.c.idempotency_key, E.c.id).where(
             E.c.idempotency_key.startswith(key_prefix, autoescape=True), E.c.id.not_in(retracted))
         return self._run(lambda conn: dict(conn.execute(query).all()))
+
+    def expand_id(self, prefix: str) -> str:
+        """The id of the one fact whose id starts with `prefix` (as git takes commits): at
+        least MIN_ID_PREFIX characters; an ambiguous prefix is refused with its matches."""
+        prefix = prefix.strip().lower()
+        if len(prefix) < MIN_ID_PREFIX or not _ID_PREFIX.fullmatch(prefix):
+            raise InvalidEvent(f"{prefix!r} is not an event id, nor a prefix of one of {MIN_ID_PREFIX} or more "
+                               f"characters")
+        query = select(E.c.id).where(E.c.id.like(f"{prefix}%")).order_by(E.c.position).limit(AMBIGUOUS_SHOWN + 1)
+        found = self._run(lambda conn: list(conn.execute(query).scalars()))
+        if not found:
+            raise UnknownEvent(f"no event with id {prefix!r}")
+        if len(found) > 1:
+            more = ", …" if len(found) > AMBIGUOUS_SHOWN else ""
+            raise InvalidEvent(f"{prefix!r} is ambiguous: it starts {', '.join(found[:AMBIGUOUS_SHOWN])}{more}; give "
+                               f"more of the id")
+        return found[0]
 
     def get(self, event_id: str) -> RecordedEvent:
         rows = self._run(lambda conn: self._select_in(conn, E.c.id, [event_id]))
