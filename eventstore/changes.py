@@ -108,8 +108,13 @@ def watched_changes(store: SQLStore, since: datetime) -> list[Change]:
     out = []
     for change in changes(store, since):
         fact = facts.get(change.id)
-        if fact is not None and fact.kind == "retraction":
-            fact = None  # a retraction concerns its drug; its words are the reason
-        if touches(change, fact, watched, registry.names_of(change.drug)):
+        # A retraction or a correction concerns the event it undoes: a watch that matched
+        # that event matches its undoing (a retraction's own words are only the reason).
+        undone = fact.retracts if fact is not None and fact.kind == "retraction" else \
+            fact.data.get("corrects") if fact is not None else None
+        matched = [] if fact is not None and fact.kind == "retraction" else [fact]
+        if undone is not None:
+            matched.append(facts.get(undone) or store.get(undone))
+        if any(touches(change, f, watched, registry.names_of(change.drug)) for f in matched or [None]):
             out.append(change)
     return out

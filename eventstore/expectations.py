@@ -133,7 +133,12 @@ def fold(facts: list[RecordedEvent], registry: AliasRegistry) -> list[Expected]:
     for key, expected in latest.items():
         agency = expected.fact.attributes.get("agency")
         for event in by_occurrence:
-            if event.kind != "event" or event.id in retracted or event.recorded < first_recorded[key]:
+            if event.kind != "event" or event.id in retracted:
+                continue
+            # An event stored before the expectation resolves it only if it did not happen
+            # before the window: an earlier one is another milestone of the same kind.
+            if event.recorded < first_recorded[key] and not (
+                    event.date.is_known and event.date.interval[1] >= expected.window.start):
                 continue
             if name_key(registry.resolve(event.stream)) != key[0] or (agency and event.attributes.get("agency") != agency):
                 continue

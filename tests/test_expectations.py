@@ -183,3 +183,29 @@ def test_resolution_does_not_depend_on_the_order_events_arrive_in(tmp_path_facto
     [resolution] = [c for c in milestones.json("changes", "--since", since[:10] + "T00:00:00Z")
                     if c["kind"] == "resolution"]
     assert resolution["summary"].endswith("different outcome: rejected")  # the FDA refused first, in July
+
+
+def test_a_watch_matches_the_retraction_and_correction_of_an_event_it_matched(milestones):
+    milestones("watch", "add", "--company", "Ascentage Pharma")
+    milestones("watch", "add", "--indication", "melanoma")
+    deal = milestones("append", "--new-drug", "APG-1387", "collaboration_signed", "--date", "2019-04-09",
+                      "--partner", "Ascentage Pharma").stdout.strip()
+    approval = milestones("append", "--new-drug", "other", "approved", "--date", "2019", "--agency", "FDA",
+                          "--indication", "advanced melanoma").stdout.strip()
+    since = milestones.json("history")[-1]["recorded"]
+    milestones("retract", deal, "--reason", "no deal was signed")
+    milestones("correct", approval, "--indication", "uveal cancer", "--reason", "another indication")
+    watched = milestones.json("changes", "--since", since, "--watched")
+    assert [(c["drug"], c["kind"]) for c in watched] == [("APG-1387", "retraction"), ("other", "retraction"),
+                                                         ("other", "refinement")]
+
+
+def test_an_expectation_resolves_at_once_against_an_event_already_stored(milestones):
+    milestones("append", "--new-drug", "examplimab", "approved", "--date", "2018-05", "--agency", "FDA")
+    milestones("append", "examplimab", "filing_accepted", "--date", "2025-03-10", "--agency", "FDA")
+    milestones("expect", "examplimab", "filing_accepted", "--window", "2025-H1", "--agency", "FDA")
+    milestones("expect", "examplimab", "approved", "--window", "2025-H2", "--agency", "FDA")
+    # The acceptance is in the store: no longer open. The 2018 approval was another
+    # milestone: the 2025 one is still awaited, and overdue.
+    [entry] = calendar(milestones)
+    assert (entry["type"], entry["overdue"]) == ("approved", True)
