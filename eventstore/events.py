@@ -231,6 +231,8 @@ class RecordedEvent:
             out.update(self.data)
         else:
             out["canonical"] = self.data["canonical"]
+            if self.retracts is not None:
+                out.update(retracts=self.retracts, reason=self.data.get("reason"))
         if self.idempotency_key is not None:
             out["idempotency_key"] = self.idempotency_key
         return out

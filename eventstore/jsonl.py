@@ -21,7 +21,7 @@ STORE_FIELDS = {"id", "position", "version", "recorded", "hash"}
 EVENT_FIELDS = ({"drug", "type", "date", "source", "quote", "note", "reported", "idempotency_key", "corrects"}
                 | set(ATTRIBUTES))
 RETRACTION_FIELDS = {"drug", "type", "retracts", "reason", "idempotency_key"}
-ALIAS_FIELDS = {"drug", "type", "canonical", "idempotency_key"}
+ALIAS_FIELDS = {"drug", "type", "canonical", "retracts", "reason", "idempotency_key"}  # retracts: an alias undone
 WATCH_FIELDS = {"drug", "type", "target", "value", "action", "idempotency_key"}
 EXPECTATION_FIELDS = {"drug", "type", "expects", "window", "source", "quote", "reason", "idempotency_key"} | set(
     ATTRIBUTES)
@@ -99,9 +99,14 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
         return PendingFact(stream=expectation.drug, type=EXPECTATION, data=expectation.data(), idempotency_key=key,
                            id=event_id)
     if kind == ALIAS:
-        return PendingFact(stream=clean_drug_name(obj.get("drug")), type=ALIAS,
-                           data={"canonical": clean_drug_name(obj.get("canonical"))}, idempotency_key=key,
-                           id=event_id)
+        data = {"canonical": clean_drug_name(obj.get("canonical"))}
+        retracts = obj.get("retracts")
+        if retracts is not None:
+            if not isinstance(retracts, str) or not _UUID.fullmatch(retracts):
+                raise InvalidEvent("retracts must be an event id")
+            data["reason"] = " ".join(_text(obj, "reason").split())
+        return PendingFact(stream=clean_drug_name(obj.get("drug")), type=ALIAS, data=data, retracts=retracts,
+                           idempotency_key=key, id=event_id)
     event = NewEvent(drug=obj.get("drug"), type=kind, date=obj.get("date"),
                      attributes={name: obj[name] for name in ATTRIBUTES if name in obj},
                      source=obj.get("source"), quote=obj.get("quote"), note=obj.get("note"),

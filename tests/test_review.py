@@ -181,3 +181,30 @@ def test_event_ids_are_taken_by_a_unique_prefix(milestones):
 def test_bare_milestones_prints_the_help(sqlite_url):
     result = Milestones(sqlite_url)()
     assert result.stdout.startswith("Usage: ") and "Commands:" in result.stdout and "retract" in result.stdout
+
+
+def test_an_alias_and_a_merge_can_be_retracted(milestones, tmp_path):
+    milestones("append", "--new-drug", "toripalimab", "approved", "--date", "2018-12-17", "--agency", "NMPA")
+    milestones("append", "--new-drug", "APG-1387", "phase_started", "--date", "2019", "--phase", "1")
+    milestones("alias", "APG-1387", "toripalimab", "--merge")
+    assert [d["drug"] for d in milestones.json("drugs")] == ["toripalimab"]
+    assert len(milestones.json("timeline", "toripalimab")) == 2
+    [merge] = [f for f in milestones.json("history") if f["type"] == "alias"]
+    milestones("retract", merge["id"], "--reason", "two different drugs")
+    assert [d["drug"] for d in milestones.json("drugs")] == ["APG-1387", "toripalimab"]
+    assert [e["type"] for e in milestones.json("timeline", "toripalimab")] == ["approved"]
+    assert milestones.json("status", "APG-1387")["highest_phase"] == "1"
+    assert "retracts the alias" in milestones("history").stdout
+    assert "already retracted" in milestones("retract", merge["id"], "--reason", "again", code=2).stderr
+    undoing = milestones.json("history")[-1]["id"]
+    assert "only milestones and aliases" in milestones("retract", undoing, "--reason", "undo", code=2).stderr
+    # The log says the same after a round trip through export and import.
+    export = tmp_path / "export.jsonl"
+    export.write_text(milestones("export").stdout)
+    copy = Milestones(f"sqlite:///{tmp_path / 'copy.db'}")
+    copy("init")
+    copy("import", str(export))
+    assert [d["drug"] for d in copy.json("drugs")] == ["APG-1387", "toripalimab"]
+    def facts(run):
+        return [(f["id"], f["drug"], f["type"], f.get("retracts")) for f in run.json("history")]
+    assert facts(copy) == facts(milestones)

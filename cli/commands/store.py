@@ -95,8 +95,9 @@ def append(ctx, drug, event_type, when, phase, agency, application, pathway, des
 @click.option("--reason", required=True, help="Why the event is wrong.")
 @click.pass_context
 def retract(ctx, event_id, reason):
-    """Retract an event by appending a retraction; prints the retraction's id. EVENT_ID
-    may be the start of an id (8 characters or more) that no other id starts with.
+    """Retract an event, or an alias (which undoes a merge), by appending a retraction;
+    prints the retraction's id. EVENT_ID may be the start of an id (8 characters or
+    more) that no other id starts with.
 
     \b
     Example:
@@ -194,6 +195,8 @@ def drugs(ctx, fmt):
 def history_row(fact) -> dict:
     if fact.kind == "retraction":
         what = f"retracts {fact.retracts}: {fact.data.get('reason')}"
+    elif fact.kind == "alias" and fact.retracts:
+        what = f"retracts the alias {fact.retracts} (of {fact.data['canonical']}): {fact.data.get('reason')}"
     elif fact.kind == "alias":
         what = f"alias of {fact.data['canonical']}"
     elif fact.kind == "watch":

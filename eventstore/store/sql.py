@@ -231,8 +231,15 @@ class SQLStore(EventStore):
 
         def write(conn: Connection) -> AppendResult:
             head = self._lock_and_read_head(conn)
-            target = self._retractable(conn, event_id)
-            fact = PendingFact(stream=target.stream, type=RETRACTION, data={"reason": reason}, retracts=target.id)
+            target = self._retractable(conn, event_id, aliases_too=True)
+            if target.type == ALIAS:
+                # An alias is undone by an alias fact that names it: the registry, rebuilt
+                # from alias facts alone (and cached by their count), leaves both out.
+                fact = PendingFact(stream=target.stream, type=ALIAS, retracts=target.id,
+                                   data={"canonical": target.data["canonical"], "reason": reason})
+            else:
+                fact = PendingFact(stream=target.stream, type=RETRACTION, data={"reason": reason},
+                                   retracts=target.id)
             return self._insert(conn, [fact], {}, head)[0]
         return self._run(write, write=True)
 
@@ -361,7 +368,13 @@ class SQLStore(EventStore):
                     continue
                 if fact.idempotency_key in keyed and not fact.id:
                     continue
-                if fact.type == ALIAS:
+                if fact.type == ALIAS and fact.retracts is not None:
+                    target = pending_ids.get(fact.retracts) or self._retractable(conn, fact.retracts, aliases_too=True)
+                    if target.type != ALIAS or fact.retracts in retracted_here:
+                        raise InvalidEvent(f"{fact.retracts} cannot be retracted here")
+                    retracted_here.add(fact.retracts)
+                    registry = registry.with_alias(fact.stream, fact.stream)  # the name stands alone again
+                elif fact.type == ALIAS:
                     root = self._spelling(conn, registry.check_new(fact.stream, fact.data["canonical"]))
                     if name_key(registry.resolve(fact.stream)) == name_key(root):
                         continue  # the registry says so already
@@ -383,12 +396,15 @@ class SQLStore(EventStore):
             return [next(results).created if c is None else c for c in created]
         return self._run(write, write=True) if facts else []
 
-    def _retractable(self, conn: Connection, event_id: str) -> RecordedEvent:
+    def _retractable(self, conn: Connection, event_id: str, aliases_too: bool = False) -> RecordedEvent:
         rows = self._select_in(conn, E.c.id, [event_id])
         if not rows:
             raise UnknownEvent(f"no event with id {event_id!r}")
-        if rows[0].type in (RETRACTION, ALIAS):
-            raise InvalidEvent(f"{event_id} is a {rows[0].type}, not a milestone; only milestones can be retracted")
+        retractable = {ALIAS} if aliases_too else set()
+        if rows[0].kind not in ("event", *retractable) or rows[0].retracts is not None:
+            what = "milestones and aliases" if aliases_too else "milestones"
+            raise InvalidEvent(f"{event_id} is a {rows[0].type}{' retraction' if rows[0].retracts else ''}; only "
+                               f"{what} can be retracted")
         earlier = conn.execute(select(E.c.id).where(E.c.retracts == event_id)).first()
         if earlier is not None:
             raise InvalidEvent(f"event {event_id} was already retracted (by {earlier.id})")
@@ -511,13 +527,15 @@ class SQLStore(EventStore):
                 alias_count = conn.execute(select(func.count()).where(E.c.type == ALIAS)).scalar()
             if self._alias_cache is not None and self._alias_cache[0] == alias_count:
                 return self._alias_cache[1]
-        query = select(E.c.stream, E.c.data).where(E.c.type == ALIAS).order_by(E.c.position)
+        query = select(E.c.id, E.c.stream, E.c.data, E.c.retracts).where(E.c.type == ALIAS).order_by(E.c.position)
         if recorded_by is not None:
             query = query.where(E.c.recorded <= format_instant(recorded_by))
-        pairs = [(name, json.loads(data)["canonical"]) for name, data in conn.execute(query)]
-        registry = AliasRegistry(pairs)
+        rows = conn.execute(query).all()
+        undone = {retracts for _, _, _, retracts in rows if retracts is not None}
+        registry = AliasRegistry((name, json.loads(data)["canonical"]) for id_, name, data, retracts in rows
+                                 if retracts is None and id_ not in undone)
         if recorded_by is None:
-            self._alias_cache = (len(pairs), registry)
+            self._alias_cache = (len(rows), registry)
         return registry
 
     def aliases(self, recorded_by: datetime | None = None) -> AliasRegistry:
