@@ -8,11 +8,12 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli import cli
 from eventstore.extract import candidates, extract
+from eventstore.extract.patterns import ANY_TRIGGER_WORD, TRIGGERS, TYPES_OF_WORD
 from eventstore.extract.when import dateline, mentions
 
 PUBLISHED = date(2021, 4, 22)  # a Thursday
@@ -444,3 +445,14 @@ def test_line_breaks_inside_a_paragraph_change_nothing(words, breaks, published)
     def seen(t):
         return sorted((e.drug, e.type, e.date.to_json()) for e in extract(t, published).events)
     assert seen(text) == seen(rewrapped)
+
+
+@pytest.mark.parametrize("type_, pattern", TRIGGERS, ids=[t for t, _ in TRIGGERS])
+def test_every_text_a_pattern_matches_has_one_of_the_words_that_let_it_be_tried(type_, pattern):
+    # The words are a cheap test before the pattern: a phrase the pattern reads but the
+    # words miss ("conditionally granted", "under regulatory review") could never fire.
+    @settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(pattern, fullmatch=True))
+    def tried(text):
+        assert type_ in {t for word in ANY_TRIGGER_WORD.findall(text.lower()) for t in TYPES_OF_WORD[word]}, text
+    tried()
