@@ -222,12 +222,9 @@ def parse_cutoff_instant(text: str) -> datetime:
     except InvalidDate:
         pass
     try:
-        moment = datetime.fromisoformat(s.replace("Z", "+00:00"))
+        return parse_instant(s)
     except ValueError:
         raise InvalidDate(f"not a date or time: {s!r} (use e.g. 2019-04-09 or 2019-04-09T12:00:00Z)") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
 
 
 def end_of_day(d: date) -> datetime:
@@ -240,7 +237,18 @@ def format_instant(moment: datetime) -> str:
 
 
 def parse_instant(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    """An ISO 8601 instant, in UTC: the store's own form (…Z), or any offset; a time
+    without a zone is UTC. The one instant parser (Python 3.10's fromisoformat reads no
+    "Z"). Raises InvalidDate for one outside years 1–9999 once in UTC, ValueError for text
+    that is no instant."""
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise InvalidDate(f"{text.strip()!r} lies outside the instants the store holds (years 1 to 9999 in UTC)") \
+            from None
 
 
 def today_utc() -> date:

@@ -27,6 +27,10 @@ class StoreUnavailable(MilestonesError):
     """The store cannot be opened, reached or written."""
 
 
+class AccessDenied(StoreUnavailable):
+    """The database refused this role what it asked (a reader writing, say)."""
+
+
 class ConcurrencyError(MilestonesError):
     """A stale expected stream version: someone appended first. Nothing was written."""
 

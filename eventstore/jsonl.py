@@ -7,9 +7,9 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from typing import Any
 
+from .dates import parse_instant
 from .errors import InvalidEvent, MilestonesError
 from .events import (ALIAS, ATTRIBUTES, EXPECTATION, REJECTION, REJECTIONS_STREAM, RETRACTION, WATCH,
                      WATCHLIST_STREAM, NewEvent, RecordedEvent, clean_drug_name)
@@ -192,7 +192,7 @@ def _store_fields(obj: dict[str, Any]) -> str | None:
         raise InvalidEvent("hash must be 64 hexadecimal digits")
     if obj.get("recorded") is not None:
         try:
-            datetime.fromisoformat(_text(obj, "recorded"))
+            parse_instant(_text(obj, "recorded"))
         except ValueError:
             raise InvalidEvent("recorded must be an ISO 8601 instant") from None
     return event_id

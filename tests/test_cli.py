@@ -216,3 +216,39 @@ def test_verify_exits_1_on_a_fault(milestones):
     store.close()
     result = milestones("verify", code=1)
     assert "first bad position 1" in result.stderr
+
+
+def test_a_failure_to_refresh_the_projection_is_reported_unless_the_role_may_not(seeded, monkeypatch):
+    from eventstore import projection
+    from eventstore.errors import AccessDenied, StoreUnavailable
+
+    def lost(store):
+        raise StoreUnavailable("lost the connection to the store")
+    monkeypatch.setattr(projection, "catch_up", lost)
+    result = seeded("append", "toripalimab", "phase_started", "--date", "2019", "--phase", "3", code=2)
+    assert "lost the connection" in result.stderr
+
+    def denied(store):
+        raise AccessDenied("the database refused: permission denied for table milestone_drug_status")
+    monkeypatch.setattr(projection, "catch_up", denied)
+    seeded("append", "toripalimab", "phase_started", "--date", "2020", "--phase", "3")
+
+
+def test_no_output_shows_none_or_a_python_repr(seeded, tmp_path):
+    release = tmp_path / "release.txt"
+    release.write_text("Toripalimab approved\n\nSHANGHAI, April 22, 2021 -- The NMPA approved toripalimab today. The "
+                       "company plans to submit a BLA to the FDA in the second half of 2021.\n")
+    seeded("ingest", str(release), "--yes", "--min-confidence", "0")
+    seeded("expect", "toripalimab", "approved", "--window", "2027-H1", "--agency", "FDA")
+    seeded("watch", "add", "toripalimab")
+    outputs = []
+    for args in (["history"], ["timeline", "toripalimab"], ["status", "toripalimab"], ["status"], ["events"],
+                 ["drugs"], ["calendar"], ["changes", "--since", "2020-01-01"], ["watch", "list"], ["verify"],
+                 ["extract", str(release)], ["ingest", str(release), "--dry-run"]):
+        for fmt in ([], ["--format", "csv"]) if args[0] in ("history", "status", "events", "calendar") else ([],):
+            result = seeded(*args, *fmt)
+            outputs.append(result.stdout + result.stderr)
+    text = "\n".join(outputs)
+    assert "toripalimab" in text
+    for leak in ("None", "{'", "['", "<eventstore", "object at 0x"):
+        assert leak not in text, leak

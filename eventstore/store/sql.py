@@ -18,8 +18,9 @@ from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy import exc as sa_exc
 
 from ..aliases import AliasRegistry, did_you_mean, name_key
-from ..dates import PartialDate, format_instant, today_utc
-from ..errors import ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug, UnknownEvent
+from ..dates import PartialDate, format_instant, parse_instant, today_utc
+from ..errors import (AccessDenied, ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug,
+                      UnknownEvent)
 from ..events import (ALIAS, EVENT_TYPES, EXPECTATION, REJECTION, RETRACTION, WATCH, WATCHLIST_STREAM, NewEvent,
                       RecordedEvent, clean_drug_name)
 from . import schema
@@ -46,7 +47,7 @@ def row_to_event(row: Sequence[Any]) -> RecordedEvent:
     position, id_, stream, version, type_, occurred, reported, recorded, data, retracts, key, hash_ = row
     return RecordedEvent(id=id_, position=position, stream=stream, version=version, type=type_,
                          date=PartialDate.parse(occurred), reported=PartialDate.parse(reported),
-                         recorded=datetime.fromisoformat(recorded), data=json.loads(data),
+                         recorded=parse_instant(recorded), data=json.loads(data),
                          retracts=retracts, idempotency_key=key, hash=hash_)
 
 
@@ -92,6 +93,7 @@ class PendingFact:
                    reported=event.reported, idempotency_key=event.idempotency_key, id=event_id)
 
 
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE, whatever the server's language
 MIN_ID_PREFIX = 8  # an id prefix shorter than this matches too much to be meant
 AMBIGUOUS_SHOWN = 5  # the matches an ambiguous prefix lists
 _ID_PREFIX = re.compile(r"[0-9a-f-]+")
@@ -188,8 +190,8 @@ class SQLStore(EventStore):
         if "connection" in lowered and any(w in lowered for w in ("lost", "terminat", "closed", "reset")):
             return StoreUnavailable(f"lost the connection to {self.display_url} ({text}); the server rolls back an "
                                     f"unfinished transaction: retry, with idempotency keys in case it had committed")
-        if "permission denied" in lowered:
-            return StoreUnavailable(f"the database refused: {text}")
+        if "permission denied" in lowered or getattr(error, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            return AccessDenied(f"the database refused: {text}")
         if isinstance(error, self.engine.dialect.dbapi.IntegrityError):
             return InvalidEvent(f"the database refused the event: {text}")
         return StoreUnavailable(f"cannot use the store at {self.display_url}: {text}")
