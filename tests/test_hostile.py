@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
@@ -180,3 +181,32 @@ def test_odd_texts_are_stored_literally_and_cannot_break_output(tmp_path, text):
     assert len(rows) == 2 and len(rows[1]) == len(rows[0])
     history = invoke(url, ["status", "--format", "csv"]).stdout
     assert len(list(csv.reader(io.StringIO(history)))) == 2
+
+
+DATE_OPTIONS = [  # every option that takes a date or an instant, with the command around it
+    ["timeline", "toripalimab", "--as-of"], ["timeline", "toripalimab", "--known-at"],
+    ["timeline", "toripalimab", "--recorded-by"], ["status", "toripalimab", "--as-of"],
+    ["status", "toripalimab", "--recorded-by"], ["events", "--since"], ["events", "--until"],
+    ["changes", "--since"], ["calendar", "--from"], ["calendar", "--to"], ["calendar", "--as-of"],
+    ["extract", "-", "--published"], ["expect", "toripalimab", "approved", "--agency", "FDA", "--window"],
+    ["append", "toripalimab", "phase_started", "--phase", "3", "--date"],
+    ["append", "toripalimab", "phase_started", "--phase", "3", "--date", "2019", "--reported"],
+]
+extreme_instants = st.builds(
+    lambda moment, offset, form: form.format(m=moment, o=offset, d=moment.date()),
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)),
+    st.sampled_from(["+05:00", "-05:00", "+14:00", "-12:00", "Z", ""]),
+    st.sampled_from(["{m:%Y-%m-%dT%H:%M:%S}{o}", "{d}", "{d:%Y}", "{d:%Y-%m}", "{d:%Y}-Q4", "{d:%Y}-H1"]))
+
+
+@HOSTILE
+@given(st.sampled_from(DATE_OPTIONS), st.one_of(extreme_instants, st.sampled_from(
+    ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "0001-01-01", "9999-12-31", "10000-01-01",
+     "0000-01-01", "9999-Q4", "0001-H1"])))
+def test_every_date_and_instant_option_takes_extreme_values_or_refuses_them_in_one_line(seeded_url, option, value):
+    before = export(seeded_url)
+    result = invoke(seeded_url, [*option, value], input="The FDA approved toripalimab today.\n")
+    assert "internal error" not in result.stderr, result.stderr
+    assert result.exit_code in (0, 2), (option, value, result.stderr)
+    if result.exit_code:
+        assert_refused_cleanly(result, seeded_url, before)

@@ -12,8 +12,10 @@ from eventstore.errors import MilestonesError
 
 from ..options import date_callback
 from ..output import progress, render
-from .store import _read_text, obj, refresh_projection
+from ..files import read_text
+from .store import obj, refresh_projection
 
+MAX_NEWS_BYTES = 2_000_000  # a news text larger than this is no press release: refused, not read on
 published_option = click.option("--published", metavar="D", callback=date_callback(parse_cutoff_day),
                                 help="The publication date, where the text has no dateline; it resolves "
                                      "'today', 'on Friday', 'last month'.")
@@ -38,8 +40,8 @@ min_confidence_option = click.option(
 @min_confidence_option
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 def extract(file, published, min_confidence, fmt):
-    """Propose the events a news text states, each with its confidence (how likely it
-    is stated as done, 0–1); writes nothing. Forward-looking statements are listed apart
+    """Propose the events a news text (up to 2 MB) states, each with its confidence (how
+    likely it is stated as done, 0–1); writes nothing. Forward-looking statements are listed apart
     as expected milestones, never as events.
 
     \b
@@ -49,7 +51,7 @@ def extract(file, published, min_confidence, fmt):
       pbpaste | milestones extract - --published 2021-04-22 --format jsonl
     """
     from eventstore.extract import extract as read_news  # imported when used: start-up stays light
-    result = read_news(_read_text(file), published, min_confidence)
+    result = read_news(read_text(file, MAX_NEWS_BYTES), published, min_confidence)
     if fmt == "jsonl":
         for p in result.events:
             click.echo(json.dumps(p.to_json(), ensure_ascii=False))
@@ -147,8 +149,8 @@ def _review(pending, source_of):
 @click.option("--dry-run", is_flag=True, help="Show what would be proposed; write nothing.")
 @click.pass_context
 def ingest(ctx, files, published, yes, review_file, min_confidence, dry_run):
-    """Extract events from news texts and append them with their provenance (the file,
-    the quote, the publication date), after review. On a terminal each proposal is shown
+    """Extract events from news texts (each up to 2 MB) and append them with their
+    provenance (the file, the quote, the publication date), after review. On a terminal each proposal is shown
     with its confidence and quote, to accept, reject, edit, or accept with all the rest.
     Events the store already holds are not proposed again (a more precise date refines
     the known event); nor is a proposal rejected before, or an event retracted, from
@@ -175,7 +177,7 @@ def ingest(ctx, files, published, yes, review_file, min_confidence, dry_run):
     model = shipped()
     bar = model.ingest_threshold if min_confidence is None else min_confidence
     store = obj(ctx).store()
-    texts = [(name, _read_text(name)) for name in files]
+    texts = [(name, read_text(name, MAX_NEWS_BYTES)) for name in files]
     with progress(texts, "reading") as items:
         plans = []
         for name, text in items:

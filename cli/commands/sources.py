@@ -11,12 +11,15 @@ import click
 from eventstore.errors import MilestonesError
 
 from ..output import progress
-from .store import _read_text, obj, refresh_projection
+from ..files import read_text
+from .store import obj, refresh_projection
+
+MAX_RECORD_BYTES = 200_000_000  # a records file larger than this is refused, not read on
 
 
 def _load(name: str) -> object:
     try:
-        return json.loads(_read_text(name))
+        return json.loads(read_text(name, MAX_RECORD_BYTES))
     except (ValueError, RecursionError) as error:
         raise MilestonesError(f"{name}: not JSON ({error})") from None
 
@@ -26,8 +29,9 @@ def _run_import(ctx, files: tuple[str, ...], prefix: str, split: Callable, read:
     from eventstore.importers.common import land
     parsed = []
     for name in files:
+        loaded = _load(name)  # its errors name the file already
         try:
-            parsed.append((name, [read(item) for item in split(_load(name))]))
+            parsed.append((name, [read(item) for item in split(loaded)]))
         except MilestonesError as error:
             raise MilestonesError(f"{name}: {error}") from None
     store = obj(ctx).store()
@@ -51,7 +55,7 @@ def import_ctgov(ctx, files):
     search): ACTUAL start → phase started, ACTUAL primary completion → phase completed,
     suspended / terminated / withdrawn → trial halted. ESTIMATED dates are expectations,
     not events. The intervention's other names become aliases of one drug; importing a
-    record again stores only what changed.
+    record again stores only what changed. A file may hold up to 200 MB.
 
     \b
     Example:
@@ -68,7 +72,8 @@ def import_openfda(ctx, files):
     """Import openFDA drugsfda applications (one `results[]` element, or a whole
     response): original approval and efficacy supplements → approved by FDA; priority
     review → designation. Labeling and manufacturing supplements, tentative approvals and
-    generics (ANDA) give nothing. Brand and generic names become aliases.
+    generics (ANDA) give nothing. Brand and generic names become aliases. A file may hold
+    up to 200 MB.
 
     \b
     Example:

@@ -12,10 +12,11 @@ from eventstore import EVENT_TYPES, NewEvent, projection
 from eventstore.aliases import did_you_mean, name_key
 from eventstore.errors import AccessDenied, MilestonesError, UnknownDrug
 from eventstore.events import AGENCY_REQUIRED, UNKNOWN_AGENCY
-from eventstore.jsonl import export_lines, read_lines
+from eventstore.jsonl import MAX_LINE, export_lines, read_lines
 from eventstore.status import describe
 from eventstore.store.grants import grant_statements
 
+from ..files import read_lines as read_file_lines
 from ..options import attribute_options, attributes, event_type_argument
 from ..output import output_option, render
 
@@ -255,7 +256,8 @@ def export(ctx, output):
 def import_(ctx, files):
     """Import JSON Lines: the form `export` writes, or plain event objects with the field
     names of SCHEMA.md. Each file is checked whole first and imported in one
-    transaction; importing the same file twice changes nothing.
+    transaction; importing the same file twice changes nothing. A line may hold up to
+    1,000,000 characters.
 
     \b
     Example:
@@ -263,21 +265,10 @@ def import_(ctx, files):
     """
     store = obj(ctx).store()
     for name in files:
-        facts = read_lines(_read_text(name).splitlines(), name)
+        facts = read_lines(read_file_lines(name, MAX_LINE), name)
         created = store.import_facts(facts)
         click.echo(f"{name}: {sum(created)} stored, {len(created) - sum(created)} already present", err=True)
     refresh_projection(store)
-
-
-def _read_text(name: str) -> str:
-    try:
-        raw = sys.stdin.buffer.read() if name == "-" else open(name, "rb").read()
-    except OSError as error:
-        raise MilestonesError(f"cannot read {name}: {error.strerror}") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise MilestonesError(f"{name}: not UTF-8 text (byte {error.start})") from None
 
 
 @click.command()
