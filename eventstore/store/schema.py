@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, BigInteger, Column, Integer, MetaData, String, Table, Text, UniqueConstraint, event
+from sqlalchemy import (DDL, BigInteger, CheckConstraint, Column, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint, event)
 
 SCHEMA_VERSION = "1"
 
@@ -28,6 +29,11 @@ events = Table(
     Column("idempotency_key", String(200)),
     Column("hash", String(64), nullable=False),
     UniqueConstraint("stream_key", "version", name="milestone_events_stream_version"),
+    # A row outside the log's shape is refused by the database itself (a store created
+    # before these were added relies on `verify`, which looks for such rows too).
+    CheckConstraint("position >= 1", name="milestone_events_position_on_the_log"),
+    CheckConstraint("version >= 1", name="milestone_events_version_on_the_stream"),
+    CheckConstraint("length(hash) = 64 AND length(id) = 36", name="milestone_events_hash_and_id_form"),
 )
 # Partial indexes, in SQL both databases read (declaring them per dialect would load the
 # PostgreSQL dialect at every start): most rows have no key, retract nothing and are

@@ -671,6 +671,10 @@ class SQLStore(EventStore):
     # -- verifying -----------------------------------------------------------------------
     def verify(self, expect_head: str | None = None) -> VerifyReport:
         report = VerifyReport()
+        # Rows the chain walk below (positions 1, 2, …) would never reach: forged off the log.
+        outside = self._run(lambda conn: _fetch_all(
+            conn, "SELECT position FROM milestone_events WHERE position < 1 ORDER BY position"))
+        report.faults += [(position, f"a row at position {position}, off the log (forged)") for (position,) in outside]
         previous, expected_position, last_recorded = GENESIS, 1, ""
         stream_versions: dict[str, int] = {}
         anchor_found = expect_head is None or expect_head == GENESIS

@@ -72,3 +72,19 @@ def test_the_command_line_under_each_role(roles):
     refused = runner.invoke(cli, ["--db", reader_url, "append", "toripalimab", "launched", "--date", "2019-04"])
     assert refused.exit_code == 2
     assert "permission denied" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("position, version", [(0, 999), (-1, 999), (1, 999), (5, 0)])
+def test_the_writer_cannot_insert_a_row_off_the_log_with_raw_sql(roles, position, version):
+    writer_url, _ = roles
+    engine = create_engine(writer_url)
+    with pytest.raises(Exception, match="violates (check|unique) constraint|duplicate key"):
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO milestone_events (position, id, stream, stream_key, version, type, recorded, data, hash) "
+                "VALUES (:position, '00000000-0000-4000-8000-000000000000', 'toripalimab', 'toripalimab', :version, "
+                "'rejected', '2026-01-01T00:00:00.000000Z', '{}', :hash)"),
+                {"position": position, "version": version, "hash": "x" if position != 5 else "f" * 64})
+    engine.dispose()
+    with open_store(writer_url) as writer:
+        assert writer.verify().sound

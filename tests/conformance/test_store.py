@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy import text
 
 from eventstore import ConcurrencyError, InvalidDate, InvalidEvent, NewEvent, UnknownDrug, open_store
@@ -171,9 +172,9 @@ def test_verify_finds_a_deleted_row(five):
 
 
 def test_verify_finds_two_swapped_rows(five):
-    raw(five, "UPDATE milestone_events SET position = -position WHERE position IN (2, 4)")
-    raw(five, "UPDATE milestone_events SET position = 6 WHERE position = -2")
-    raw(five, "UPDATE milestone_events SET position = 2 WHERE position = -4")
+    raw(five, "UPDATE milestone_events SET position = position + 100 WHERE position IN (2, 4)")
+    raw(five, "UPDATE milestone_events SET position = 6 WHERE position = 102")
+    raw(five, "UPDATE milestone_events SET position = 2 WHERE position = 104")
     raw(five, "UPDATE milestone_events SET position = 4 WHERE position = 6")
     assert first_bad(five) == 2
 
@@ -185,6 +186,40 @@ def test_verify_finds_a_forged_row(five):
     columns = ", ".join(forged)
     raw(five, f"INSERT INTO milestone_events ({columns}) VALUES ({', '.join(':' + c for c in forged)})", **forged)
     assert first_bad(five) == 6
+
+
+def forge_at(store, position, **changes):
+    row = raw(store, "SELECT * FROM milestone_events WHERE position = 5").mappings().one()
+    forged = {**row, "position": position, "id": f"00000000-0000-4000-8000-{abs(position):012d}", "version": 999,
+              "type": "rejected", **changes}
+    columns = ", ".join(forged)
+    raw(store, f"INSERT INTO milestone_events ({columns}) VALUES ({', '.join(':' + c for c in forged)})", **forged)
+
+
+@pytest.mark.parametrize("changes", [{"position": 0}, {"position": -3}, {"position": 7, "version": 0},
+                                     {"position": 7, "hash": "x"}, {"position": 7, "id": "short"}])
+def test_the_database_refuses_a_row_outside_the_log(five, changes):
+    with pytest.raises(IntegrityError):
+        forge_at(five, **changes)
+    assert five.verify().sound
+
+
+@pytest.mark.parametrize("position", [0, -3])
+def test_verify_finds_a_row_forged_off_the_log_where_the_database_let_it_in(five, position):
+    # A store created before the log's CHECK constraints has none.
+    if five.engine.dialect.name == "sqlite":
+        with five.engine.connect() as conn, conn.begin():
+            conn.execute(text("PRAGMA ignore_check_constraints = ON"))
+            forge = conn.execute(text("SELECT * FROM milestone_events WHERE position = 5")).mappings().one()
+            forged = {**forge, "position": position, "id": "00000000-0000-4000-8000-000000000000", "hash": "x",
+                      "version": 999}
+            conn.execute(text(f"INSERT INTO milestone_events ({', '.join(forged)}) "
+                              f"VALUES ({', '.join(':' + c for c in forged)})"), forged)
+    else:
+        for name in ("position_on_the_log", "version_on_the_stream", "hash_and_id_form"):
+            raw(five, f"ALTER TABLE milestone_events DROP CONSTRAINT milestone_events_{name}")
+        forge_at(five, position, hash="x")
+    assert five.verify().first_fault == (position, f"a row at position {position}, off the log (forged)")
 
 
 def test_only_the_anchor_catches_the_newest_rows_cut_off(five):
