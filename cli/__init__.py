@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from eventstore.errors import MilestonesError
+from eventstore.errors import DEFAULT_LOCK_TIMEOUT, MilestonesError
 
 EXAMPLES = """
 \b
@@ -22,7 +22,8 @@ Examples:
 
 class MilestonesGroup(click.Group):
     """Every failure is one line on stderr with the exit status of PRODUCT.md:
-    2 bad input or no usable store, 3 a stale --expect-version; never a traceback."""
+    2 bad input or no usable store, 3 a stale --expect-version or a lock held past
+    --lock-timeout; never a traceback."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
@@ -57,15 +58,19 @@ def fail(message: str, code: int) -> None:
 @click.option("--db", "location", envvar="MILESTONES_DB", metavar="STORE",
               help="A SQLite file or an SQLAlchemy URL (postgresql+psycopg://…). "
                    "Default: $MILESTONES_DB, else a per-user file under the XDG data directory.")
+@click.option("--lock-timeout", "lock_timeout", envvar="MILESTONES_LOCK_TIMEOUT", type=click.FloatRange(min=0.001),
+              default=DEFAULT_LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="How long a write waits for another writer to let go of the store before it gives up (exit 3, "
+                   "naming the holder where the database can). Also $MILESTONES_LOCK_TIMEOUT.")
 @click.version_option(package_name="milestones")
 @click.pass_context
-def cli(ctx: click.Context, location: str | None) -> None:
+def cli(ctx: click.Context, location: str | None, lock_timeout: float) -> None:
     """An append-only event store of drug-development milestones."""
     if ctx.invoked_subcommand is None:  # bare `milestones`: the help, which is no error
         click.echo(ctx.get_help())
         return
     from .context import StoreContext
-    ctx.obj = StoreContext(location)
+    ctx.obj = StoreContext(location, f"milestones {ctx.invoked_subcommand}", lock_timeout)
 
 
 def main() -> None:

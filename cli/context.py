@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eventstore.errors import StoreUnavailable
+from eventstore.errors import DEFAULT_LOCK_TIMEOUT, StoreUnavailable
 from eventstore.store import SQLStore, normalise_url, open_store
 
 
 class StoreContext:
-    def __init__(self, location: str | None):
+    def __init__(self, location: str | None, application_name: str = "milestones",
+                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
         self.location = location
+        self.application_name = application_name
+        self.lock_timeout = lock_timeout
         self._store: SQLStore | None = None
 
     def store(self, create: bool = False) -> SQLStore:
@@ -21,7 +24,7 @@ class StoreContext:
                 path = Path(url.removeprefix("sqlite:///"))
                 if not path.exists():
                     raise StoreUnavailable(f"no milestones store at {path}: run `milestones init` first")
-            self._store = open_store(url)
+            self._store = open_store(url, self.application_name, self.lock_timeout)
         return self._store
 
     def close(self) -> None:

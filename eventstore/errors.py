@@ -31,6 +31,15 @@ class AccessDenied(StoreUnavailable):
     """The database refused this role what it asked (a reader writing, say)."""
 
 
+DEFAULT_LOCK_TIMEOUT = 30.0  # seconds a writer waits for another to let go of the store
+
+
+class LockTimeout(MilestonesError):
+    """Another writer held the store's append lock longer than this one would wait."""
+
+    exit_code = 3
+
+
 class ConcurrencyError(MilestonesError):
     """A stale expected stream version: someone appended first. Nothing was written."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import StoreUnavailable
+from ..errors import DEFAULT_LOCK_TIMEOUT, StoreUnavailable
 from .base import AppendResult, EventStore, VerifyReport
 from .sql import SQLStore
 
@@ -32,15 +32,21 @@ def normalise_url(location: str | os.PathLike | None) -> str:
     return location
 
 
-def open_store(location: str | os.PathLike | None = None) -> SQLStore:
+def open_store(location: str | os.PathLike | None = None, application_name: str = "milestones",
+               lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> SQLStore:
+    """The store at a path or URL. `application_name` names the connections (PostgreSQL
+    shows it to whoever looks for a lock's holder); a writer waits at most `lock_timeout`
+    seconds for another to let go of the store, then raises LockTimeout."""
     url = normalise_url(location)
+    if lock_timeout <= 0:
+        raise StoreUnavailable("the lock timeout must be a positive number of seconds")
     if url.startswith("sqlite"):
         from .sqlite import SQLiteStore
-        return SQLiteStore(url)
+        return SQLiteStore(url, application_name, lock_timeout)
     if url.startswith("postgresql"):
         try:
             from .postgres import PostgresStore
-            return PostgresStore(url)
+            return PostgresStore(url, application_name, lock_timeout)
         except ImportError as exc:
             raise StoreUnavailable(f"PostgreSQL needs psycopg: pip install 'milestones[postgres]' ({exc})") from None
     raise StoreUnavailable(f"unsupported store URL {url.split('://')[0]}://…: use a SQLite path or postgresql://")

@@ -1,29 +1,58 @@
-"""PostgreSQL: appenders serialise on a transaction-scoped advisory lock, and the
-recorded time is the server's clock."""
+"""PostgreSQL: appenders serialise on a row lock that only the writer role may take,
+waiting at most the lock timeout; the recorded time is the server's clock. Every
+connection names its command (application_name), so a writer that times out can say who
+holds the lock."""
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
+from ..errors import DEFAULT_LOCK_TIMEOUT, LockTimeout, MilestonesError
+from .schema import APPEND_LOCK_ROW
 from .sql import INSERT_COLUMNS, SQLStore
 
 COPY_SQL = f"COPY milestone_events ({', '.join(INSERT_COLUMNS)}) FROM STDIN"
 
-# Any fixed 64-bit number; every milestones writer on the database takes the same one.
-APPEND_LOCK = 7_203_114_955_301
-INITIALIZE_LOCK = APPEND_LOCK + 1
+# Any fixed 64-bit number: concurrent first `init`s wait for each other on it (the tables,
+# and so the append lock's row, may not exist yet).
+INITIALIZE_LOCK = 7_203_114_955_302
+LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE: lock_timeout ran out
+# Who holds a lock on the tables writers wait for (the append lock, the projection's checkpoint).
+_HOLDERS_SQL = ("SELECT DISTINCT a.pid, a.application_name, a.usename, a.xact_start FROM pg_locks l "
+                "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.granted AND l.pid <> pg_backend_pid() "
+                "AND l.mode IN ('RowShareLock', 'RowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock') "
+                "AND l.relation IN (to_regclass('milestone_append_lock'), to_regclass('milestone_checkpoints'))")
 
 
 class PostgresStore(SQLStore):
     clock_sql = "clock_timestamp()"
 
-    def __init__(self, url: str):
-        super().__init__(url, create_engine(url, connect_args={"connect_timeout": 5}))
+    def __init__(self, url: str, application_name: str = "milestones", lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
+        self.lock_timeout = lock_timeout
+        # Added to the URL's own options (a search_path, say), which connect_args would replace.
+        given = make_url(url).query.get("options")
+        options = " ".join([*([given] if isinstance(given, str) else given or ()),
+                            f"-c lock_timeout={max(1, round(lock_timeout * 1000))}"])
+        super().__init__(url, create_engine(url, connect_args={
+            "connect_timeout": 5, "application_name": application_name[:63], "options": options}))
 
     def _lock_for_append(self, conn) -> None:
-        # An advisory lock needs no privilege beyond CONNECT, so a least-privilege
-        # writer (INSERT, SELECT) can take it; LOCK TABLE ... EXCLUSIVE would need UPDATE.
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK})
+        conn.execute(text("SELECT name FROM milestone_append_lock WHERE name = :row FOR UPDATE"),
+                     {"row": APPEND_LOCK_ROW})
+
+    def _explain(self, error: Exception) -> MilestonesError:
+        if getattr(error, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            return super()._explain(error)
+        try:
+            with self.engine.connect() as conn:
+                holders = conn.execute(text(_HOLDERS_SQL)).all()
+        except Exception:  # naming the holder is a courtesy: the timeout is the news
+            holders = []
+        who = "; ".join(f"pid {pid}, {name or 'no application name'} (role {user}, in a transaction since "
+                        f"{since:%Y-%m-%d %H:%M:%S})" for pid, name, user, since in holders) or "a writer that has "\
+            "since let go"
+        return LockTimeout(f"waited {self.lock_timeout:g} s for the store's write lock, held by {who}; try again, or "
+                           f"stop that session (pg_terminate_backend) if it is stuck")
 
     def _write_rows(self, conn, rows: list[tuple]) -> None:
         # COPY needs only the INSERT privilege and moves a batch in one stream.
@@ -34,7 +63,7 @@ class PostgresStore(SQLStore):
                 copy.write_row(row)
 
     def _lock_for_initialize(self, conn) -> None:
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INITIALIZE_LOCK})
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INITIALIZE_LOCK})  # the owner's, once
 
     def _is_retryable(self, error: Exception) -> bool:
         # Two first `init`s may still collide on the catalogue; a deadlock is retried.

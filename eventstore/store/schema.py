@@ -60,6 +60,14 @@ drug_status = Table(
     Column("status", Text, nullable=False),
     Column("certain_until", Integer, nullable=False),  # ordinal day an answer may change by itself
 )
+# The append lock: one row that a writer locks (SELECT … FOR UPDATE) until it commits. Taking
+# it needs the UPDATE privilege, which only the writer role has: a reader cannot hold up
+# the writers, as it could an advisory lock.
+append_lock = Table(
+    "milestone_append_lock", metadata,
+    Column("name", String(20), primary_key=True),
+)
+APPEND_LOCK_ROW = "append"
 checkpoints = Table(
     "milestone_checkpoints", metadata,
     Column("name", String(40), primary_key=True),

@@ -19,7 +19,7 @@ from sqlalchemy import exc as sa_exc
 
 from ..aliases import AliasRegistry, did_you_mean, name_key
 from ..dates import PartialDate, format_instant, parse_instant, today_utc
-from ..errors import (AccessDenied, ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug,
+from ..errors import (DEFAULT_LOCK_TIMEOUT, AccessDenied, ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug,
                       UnknownEvent)
 from ..events import (ALIAS, EVENT_TYPES, EXPECTATION, REJECTION, RETRACTION, WATCH, WATCHLIST_STREAM, NewEvent,
                       RecordedEvent, clean_drug_name)
@@ -123,6 +123,7 @@ class SQLStore(EventStore):
     def __init__(self, url: str, engine: Engine):
         self.url = url
         self.engine = engine
+        self.lock_timeout = getattr(self, "lock_timeout", DEFAULT_LOCK_TIMEOUT)
         self._alias_cache: tuple[int, AliasRegistry] | None = None
         self._driver_error = engine.dialect.dbapi.Error
         self._placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
@@ -161,8 +162,11 @@ class SQLStore(EventStore):
 
     # -- transactions and errors -----------------------------------------------------
     def _run(self, work: Callable[[Connection], T], write: bool = False) -> T:
+        """Run `work` in one transaction, trying it again on the errors the dialect
+        says are worth it (a busy database, a deadlock) until the lock timeout runs out."""
         delay = 0.01
-        for attempt in range(30):
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
             try:
                 with self.engine.connect() as conn:
                     conn.execution_options(milestones_write=write)
@@ -173,12 +177,16 @@ class SQLStore(EventStore):
             except (sa_exc.DBAPIError, self._driver_error) as error:
                 # The hot paths use the driver's cursor directly: its errors come unwrapped.
                 driver_error = getattr(error, "orig", None) or error
-                if self._is_retryable(driver_error) and attempt < 29:
-                    time.sleep(delay)
-                    delay = min(delay * 2, 0.5)
-                    continue
-                raise self._explain(driver_error) from None
-        raise AssertionError("unreachable")
+                if not self._is_retryable(driver_error):
+                    raise self._explain(driver_error) from None
+                if time.monotonic() + delay > deadline:
+                    raise self._gave_up(driver_error) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    def _gave_up(self, error: Exception) -> MilestonesError:
+        """The error for one still worth retrying when the lock timeout ran out."""
+        return self._explain(error)
 
     def _explain(self, error: Exception) -> MilestonesError:
         text = (str(error).strip().splitlines() or [type(error).__name__])[0]
@@ -207,6 +215,9 @@ class SQLStore(EventStore):
             schema.metadata.create_all(conn, checkfirst=True)
             if conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).first() is None:
                 conn.execute(insert(schema.meta).values(key="schema_version", value=schema.SCHEMA_VERSION))
+            lock = schema.append_lock
+            if conn.execute(select(lock.c.name).where(lock.c.name == schema.APPEND_LOCK_ROW)).first() is None:
+                conn.execute(insert(lock).values(name=schema.APPEND_LOCK_ROW))
         self._run(create, write=True)
 
     def close(self) -> None:

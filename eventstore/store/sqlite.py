@@ -6,15 +6,15 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 
-from ..errors import StoreUnavailable
+from ..errors import DEFAULT_LOCK_TIMEOUT, LockTimeout, MilestonesError, StoreUnavailable
 from .sql import SQLStore
-
-BUSY_TIMEOUT_SECONDS = 30
 
 
 class SQLiteStore(SQLStore):
-    def __init__(self, url: str):
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "isolation_level": None})
+    def __init__(self, url: str, application_name: str = "milestones", lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
+        self.lock_timeout = lock_timeout
+        # The driver's busy timeout waits for the write lock; the store gives up at the same limit.
+        engine = create_engine(url, connect_args={"timeout": lock_timeout, "isolation_level": None})
         database = engine.url.database
         if database and database != ":memory:":
             folder = Path(database).expanduser().resolve().parent
@@ -43,3 +43,8 @@ class SQLiteStore(SQLStore):
     def _is_retryable(self, error: Exception) -> bool:
         text = str(error).lower()
         return "database is locked" in text or "database is busy" in text
+
+    def _gave_up(self, error: Exception) -> MilestonesError:
+        return LockTimeout(f"waited {self.lock_timeout:g} s for the store's write lock, held by another writer of "
+                           f"{self.engine.url.database} (a SQLite file cannot say which process: `fuser` can); try "
+                           f"again, or stop that process if it is stuck")

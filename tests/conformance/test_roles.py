@@ -88,3 +88,12 @@ def test_the_writer_cannot_insert_a_row_off_the_log_with_raw_sql(roles, position
     engine.dispose()
     with open_store(writer_url) as writer:
         assert writer.verify().sound
+
+
+def test_the_reader_cannot_take_the_append_lock(roles):
+    _, reader_url = roles
+    engine = create_engine(reader_url)
+    with pytest.raises(Exception, match="permission denied"):
+        with engine.begin() as conn:
+            conn.execute(text("SELECT name FROM milestone_append_lock FOR UPDATE"))
+    engine.dispose()
