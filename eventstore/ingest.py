@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .aliases import name_key
+from .aliases import AliasRegistry, name_key
 from .dates import PartialDate
 from .errors import UnknownDrug
 from .events import EXPECTATION, RETRACTION, NewEvent, RecordedEvent
@@ -80,8 +80,8 @@ def _same_attributes(p: Proposed, e: RecordedEvent) -> bool:
                for k in KEY_ATTRIBUTES)
 
 
-def _undone(store: SQLStore, facts: list[RecordedEvent], rejections: list[RecordedEvent], p: Proposed, drug: str,
-            source: str, key: str, published: date) -> str:
+def _undone(registry: AliasRegistry, facts: list[RecordedEvent], rejections: list[RecordedEvent], p: Proposed,
+            drug: str, source: str, key: str, published: date) -> str:
     """Why a proposal was undone before (rejected in review, or its event retracted),
     where the same source or the same text proposed it; else ''."""
     retractions = {f.retracts: f for f in facts if f.kind == "retraction"}
@@ -95,7 +95,7 @@ def _undone(store: SQLStore, facts: list[RecordedEvent], rejections: list[Record
         data = rejection.data
         if data["rejects"] == p.type and rejection.date == p.date and (
                 data.get("proposal_key") == key or data["source"] == source) and \
-                name_key(store.canonical_name(data["proposed_drug"])) == name_key(drug):
+                name_key(registry.resolve(data["proposed_drug"])) == name_key(registry.resolve(drug)):
             return f"rejected {rejection.recorded.date()}: {data['reason']}"
     return ""
 
@@ -106,6 +106,7 @@ def decide(store: SQLStore, proposed: list[Proposed], published: date | None, so
     decisions = []
     history: dict[str, list[RecordedEvent]] = {}
     rejections = store.rejections()
+    registry = store.aliases()  # read once: a rejection's drug is compared under today's names
     digest = text_digest(text)
     for p in proposed:
         drug = next((store.canonical_name(n) for n in [p.drug, *p.names] if store.is_known(n)), p.drug)
@@ -116,7 +117,7 @@ def decide(store: SQLStore, proposed: list[Proposed], published: date | None, so
                 history[name_key(drug)] = []
         facts = history[name_key(drug)]
         key = proposal_key(digest, p)
-        why = _undone(store, facts, rejections, p, drug, source, key, published or date.max)
+        why = _undone(registry, facts, rejections, p, drug, source, key, published or date.max)
         if why:
             decisions.append(Decision(p, drug, HELD_BACK, why=why, key=key))
             continue

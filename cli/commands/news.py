@@ -21,9 +21,12 @@ published_option = click.option("--published", metavar="D", callback=date_callba
                                      "'today', 'on Friday', 'last month'.")
 
 
+def _attributes_text(p) -> str:
+    return ", ".join(f"{k}={v if isinstance(v, str) else '/'.join(v)}" for k, v in p.attributes.items())
+
+
 def _rows(items) -> list[dict]:
-    return [{"drug": p.drug, "type": p.type, "date": p.date.to_json() or "unknown",
-             "attributes": ", ".join(f"{k}={v if isinstance(v, str) else '/'.join(v)}" for k, v in p.attributes.items()),
+    return [{"drug": p.drug, "type": p.type, "date": p.date.to_json() or "unknown", "attributes": _attributes_text(p),
              "confidence": "" if p.confidence is None else f"{p.confidence:.2f}",
              "quote": p.quote[:90] + ("…" if len(p.quote) > 90 else "")} for p in items]
 
@@ -70,7 +73,7 @@ def _is_terminal() -> bool:
 
 def _describe(d) -> str:
     p = d.proposed
-    attributes = ", ".join(f"{k}={v if isinstance(v, str) else '/'.join(v)}" for k, v in p.attributes.items())
+    attributes = _attributes_text(p)
     confidence = "" if p.confidence is None else f"  confidence {p.confidence:.2f}"
     refines = f"\n  refines the stored {d.known.date.to_json() or 'undated'} event {d.known.id}" \
         if d.action == "refines" and d.known else ""
@@ -212,8 +215,9 @@ def ingest(ctx, files, published, yes, review_file, min_confidence, dry_run):
         accepted, rejected = _review(pending, source_of)
     for name, text, result, decisions in plans:
         reported = PartialDate.of_day(result.published) if result.published else PartialDate.unknown()
-        chosen = [d for d in decisions if any(d is a for a in accepted)]
-        turned_down = [(d, why) for d, why in rejected if any(d is x for x in decisions)]
+        mine = {id(d) for d in decisions}
+        chosen = [d for d in accepted if id(d) in mine]
+        turned_down = [(d, why) for d, why in rejected if id(d) in mine]
         appended, refined, expected, rejections = news.apply(store, chosen, name, text, reported, result.expected,
                                                              turned_down)
         click.echo(f"{name}: {appended} appended, {refined} refined, {expected} expected milestones recorded, "
