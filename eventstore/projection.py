@@ -31,11 +31,9 @@ def fold_drug(store: SQLStore, drug: str, today: date) -> tuple[dict, int]:
     return fold_events(drug, store.read_drug(drug), today)
 
 
-def catch_up(store: SQLStore, today: date | None = None) -> int:
-    """Bring the projection up to the head of the log; returns how many facts it read."""
-    today = today or today_utc()
-    tables = ProjectionTables(store)
-    checkpoint = tables.checkpoint()
+def _touched_since(store: SQLStore, checkpoint: int) -> tuple[set[str], int]:
+    """The stream names the facts after `checkpoint` touch (an alias touches its canonical
+    drug too), and the last position read."""
     touched: set[str] = set()
     last = checkpoint
     for fact in store.read_from(checkpoint + 1):
@@ -45,6 +43,15 @@ def catch_up(store: SQLStore, today: date | None = None) -> int:
         touched.add(fact.stream)
         if fact.type == ALIAS:
             touched.add(fact.data["canonical"])
+    return touched, last
+
+
+def catch_up(store: SQLStore, today: date | None = None) -> int:
+    """Bring the projection up to the head of the log; returns how many facts it read."""
+    today = today or today_utc()
+    tables = ProjectionTables(store)
+    checkpoint = tables.checkpoint()
+    touched, last = _touched_since(store, checkpoint)
     if last == checkpoint:
         return 0
     drugs = {store.canonical_name(name) for name in touched}
@@ -74,14 +81,30 @@ def rebuild(store: SQLStore, today: date | None = None) -> int:
     return ProjectionTables(store).replace(statuses, head)
 
 
-def current_status(store: SQLStore, drug: str, today: date | None = None) -> DrugStatus | None:
-    """The projected status of a drug when the projection is up to date and still valid
-    today; None when the caller must fold the events itself."""
-    today = today or today_utc()
-    tables = ProjectionTables(store)
-    if tables.checkpoint() != store.head()[0]:
-        return None
-    row = tables.load([drug]).get(drug)
-    if row is None or row[1] <= today.toordinal():
-        return None
-    return DrugStatus.from_json(row[0])
+class Projected:
+    """The projection as far as a reader may trust it today: the rows of drugs that no
+    fact after its checkpoint touches and whose status cannot have changed by itself
+    since. A role that may not write the projection (the PostgreSQL writer) leaves it
+    behind the log; the drugs it appended to are then folded from the log instead."""
+
+    def __init__(self, store: SQLStore, today: date | None = None):
+        self.store, self.today = store, today or today_utc()
+        self._tables = ProjectionTables(store)
+        touched, _ = _touched_since(store, self._tables.checkpoint())
+        registry = store.aliases()
+        self._stale = {name_key(registry.resolve(name)) for name in touched}
+        self._rows: dict[str, tuple[dict, int]] | None = None
+
+    def status(self, drug: str) -> DrugStatus | None:
+        """The projected status of a canonical drug name; None when the caller must fold
+        its events itself."""
+        if name_key(drug) in self._stale:
+            return None
+        row = self._rows.get(drug) if self._rows is not None else self._tables.load([drug]).get(drug)
+        if row is None or row[1] <= self.today.toordinal():
+            return None
+        return DrugStatus.from_json(row[0])
+
+    def load_all(self) -> None:
+        """Read every row at once, for a caller about to ask for most drugs."""
+        self._rows = self._tables.load()

@@ -11,7 +11,7 @@ from .dates import end_of_day, today_utc
 from .errors import InvalidEvent, UnknownDrug
 from .expectations import Expected
 from .events import EVENT_TYPES, RecordedEvent
-from .projection import current_status
+from .projection import Projected
 from .status import Cutoffs, DrugStatus, Visible, fold, visible
 from .store.sql import SQLStore, unknown_drug
 
@@ -21,19 +21,24 @@ def timeline(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today: da
     return visible(store.read_drug(drug, cutoffs.recorded_by), cutoffs, today)
 
 
-def drug_status(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> DrugStatus:
-    """The drug's status; without cut-offs, served by the projection when it is current."""
+def drug_status(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today: date | None = None,
+                projected: Projected | None = None) -> DrugStatus:
+    """The drug's status; without cut-offs, served by the projection where it is current."""
     canonical = store.canonical_name(drug, cutoffs.recorded_by)
     if cutoffs == Cutoffs():
-        projected = current_status(store, canonical, today)
-        if projected is not None:
-            return projected
+        found = (projected or Projected(store, today)).status(canonical)
+        if found is not None:
+            return found
     return fold(canonical, timeline(store, drug, cutoffs, today), cutoffs.as_of or today or today_utc())
 
 
 def pipeline(store: SQLStore, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> list[DrugStatus]:
     """The status of every drug the store knows, by canonical name."""
-    return [drug_status(store, drug, cutoffs, today) for drug in store.canonical_names(cutoffs.recorded_by)]
+    projected = None
+    if cutoffs == Cutoffs():
+        projected = Projected(store, today)
+        projected.load_all()
+    return [drug_status(store, drug, cutoffs, today, projected) for drug in store.canonical_names(cutoffs.recorded_by)]
 
 
 def search(store: SQLStore, drug: str | None = None, event_type: str | None = None, agency: str | None = None,

@@ -314,22 +314,41 @@ def rebuild(ctx):
 
 
 @click.command()
+@click.pass_context
+def refresh(ctx):
+    """Bring the status projection up to the head of the log. Every write does this when
+    its role may write the projection; on PostgreSQL the writer role from `milestones
+    grants` may not, so run this as the projector role (from cron, say) to keep `status`
+    fast. Answers are right either way: what the projection lacks is folded from the log.
+
+    \b
+    Example:
+      milestones --db postgresql+psycopg://milestones_projector@db/team refresh
+    """
+    count = projection.catch_up(obj(ctx).store())
+    click.echo(f"the projection took in {count} new facts", err=True)
+
+
+@click.command()
 @click.option("--writer", default="milestones_writer", show_default=True, help="The writer role.")
 @click.option("--reader", default="milestones_reader", show_default=True, help="The reader role.")
+@click.option("--projector", default="milestones_projector", show_default=True,
+              help="The role that keeps the status projection (`milestones refresh`).")
 @click.option("--schema", default="public", show_default=True, help="The schema that holds the store.")
-def grants(writer, reader, schema):
+def grants(writer, reader, projector, schema):
     """Print the PostgreSQL GRANTs for a least-privilege writer (INSERT, SELECT on the
-    log) and reader (SELECT). Create the roles first; run the output as an owner.
+    log), reader (SELECT) and projector (writes the status projection, which the writer
+    may only read). Create the roles first; run the output as an owner.
 
     \b
     Example:
       milestones grants | psql -h db.example.org team_milestones
     """
-    for statement in grant_statements(writer, reader, schema):
+    for statement in grant_statements(writer, reader, projector, schema):
         click.echo(statement)
 
 
 def register(group: click.Group) -> None:
     for command in (init, append, retract, correct, alias, drugs, history, export, import_, verify, rebuild,
-                    grants):
+                    refresh, grants):
         group.add_command(command)
