@@ -9,13 +9,11 @@ from typing import Any
 
 from . import expectations
 from .aliases import name_key
+from .event_types import EVENT_TYPES
 from .events import RecordedEvent
 from .status import describe
 from .store.sql import SQLStore
 
-CRITICAL = {"approved", "rejected", "trial_halted", "discontinued", "withdrawn"}
-NOTABLE = {"phase_started", "phase_completed", "results_reported", "filing_submitted", "filing_accepted",
-           "designation_granted", "collaboration_signed", "acquired", "ind_cleared", "ind_filed"}
 
 
 @dataclass(frozen=True)
@@ -53,8 +51,9 @@ def changes(store: SQLStore, since: datetime) -> list[Change]:
         drug = store.canonical_name(fact.stream)
         if fact.kind == "event":
             kind = "refinement" if fact.data.get("corrects") else "event"
-            severity = "critical" if fact.type in CRITICAL else "notable" if fact.type in NOTABLE or \
-                kind == "refinement" else "minor"
+            severity = EVENT_TYPES[fact.type].severity
+            if kind == "refinement" and severity == "minor":
+                severity = "notable"
             out.append(Change(fact.recorded, drug, kind, severity,
                               f"{describe(fact.type, fact.attributes)}, {_when(fact)}", fact.id))
         elif fact.kind == "retraction":

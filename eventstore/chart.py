@@ -9,19 +9,20 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .errors import MilestonesError
+from .event_types import EVENT_TYPES
 from .status import Visible, describe, occurred_bounds
 
 PHASE_COLOURS = {"preclinical": "#d9d9d9", "1": "#c6dbef", "1b": "#c6dbef", "1/2": "#9ecae1", "2": "#9ecae1",
                  "2a": "#9ecae1", "2b": "#6baed6", "2/3": "#6baed6", "3": "#3182bd", "4": "#08519c"}
-# kind → (marker, colour, label in the legend, the types it covers)
+# kind (each event type's `chart_marker`) → (marker, colour, label in the legend)
 MARKERS = {
-    "filing": ("s", "#ff7f0e", "filing submitted / accepted", {"filing_submitted", "filing_accepted"}),
-    "approval": ("*", "#2ca02c", "approval / launch", {"approved", "launched"}),
-    "refusal": ("X", "#d62728", "refusal / withdrawal", {"rejected", "withdrawn"}),
-    "designation": ("^", "#9467bd", "designation", {"designation_granted"}),
-    "deal": ("o", "#8c564b", "deal / acquisition", {"collaboration_signed", "acquired"}),
-    "halt": ("v", "#000000", "hold / halt / discontinued", {"trial_halted", "discontinued"}),
-    "ind": ("d", "#7f7f7f", "IND", {"ind_filed", "ind_cleared"}),
+    "filing": ("s", "#ff7f0e", "filing submitted / accepted"),
+    "approval": ("*", "#2ca02c", "approval / launch"),
+    "refusal": ("X", "#d62728", "refusal / withdrawal"),
+    "designation": ("^", "#9467bd", "designation"),
+    "deal": ("o", "#8c564b", "deal / acquisition"),
+    "halt": ("v", "#000000", "hold / halt / discontinued"),
+    "ind": ("d", "#7f7f7f", "IND"),
 }
 LABELLED = {"filing", "approval", "refusal", "designation", "deal", "halt"}
 OFFSETS = (0.28, -0.34, 0.52, -0.58)  # label heights tried within a lane, in lane units
@@ -98,11 +99,11 @@ def draw(timelines: list[tuple[str, list[Visible]]], path: str | Path, as_of: da
             ax.barh(y, (finish - begin).days, left=mdates.date2num(begin), height=0.3,
                     color=PHASE_COLOURS.get(phase, "#9ecae1"), edgecolor="none", zorder=1)
         for item in items:
-            kind = next((k for k, (_, _, _, types) in MARKERS.items() if item.event.type in types), None)
+            kind = EVENT_TYPES[item.event.type].chart_marker
             middle = _midpoint(item)
             if kind is None or middle is None or not (first <= middle <= last):
                 continue
-            marker, colour, _, _ = MARKERS[kind]
+            marker, colour, _ = MARKERS[kind]
             start, finish = occurred_bounds(item.event)
             if start != finish:  # a partial date is drawn as the interval it stands for
                 ax.plot([mdates.date2num(start), mdates.date2num(finish)], [y, y], color=colour, linewidth=3,
@@ -124,7 +125,7 @@ def draw(timelines: list[tuple[str, list[Visible]]], path: str | Path, as_of: da
         ax.text(mdates.date2num(as_of), len(lanes) - 0.15, f" as of {as_of}", color="#d62728", fontsize=8,
                 va="top")
     handles = [Line2D([], [], marker=m, color=c, linestyle="none", markersize=8, label=label)
-               for m, c, label, _ in MARKERS.values()]
+               for m, c, label in MARKERS.values()]
     handles += [Patch(color=PHASE_COLOURS[p], label=f"phase {p}") for p in ("1", "2", "2b", "3")]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=6, fontsize=8, frameon=False)
     fig.tight_layout()

@@ -10,6 +10,7 @@ from typing import Any
 
 from .dates import PartialDate, format_instant, today_utc
 from .errors import InvalidDate, InvalidEvent
+from .event_types import EVENT_TYPES, REGULATORY, names_where
 
 PHASES = ("1", "1b", "1/2", "2", "2a", "2b", "2/3", "3", "4")
 PATHWAYS = ("full", "conditional", "accelerated")
@@ -19,33 +20,9 @@ TEXT_ATTRIBUTES = ("phase", "agency", "application", "pathway", "designation", "
 LIST_ATTRIBUTES = ("partners", "region")
 ATTRIBUTES = TEXT_ATTRIBUTES + LIST_ATTRIBUTES
 
-_TRIAL = {"phase", "indication", "region", "partners"}  # partners: a trial's collaborators
-_REGULATORY = {"agency", "application", "indication", "region"}
-
-# Which attributes each type of milestone may carry.
-EVENT_TYPES: dict[str, frozenset[str]] = {
-    "ind_filed": frozenset(_REGULATORY | {"phase"}),
-    "ind_cleared": frozenset(_REGULATORY | {"phase"}),
-    "phase_started": frozenset(_TRIAL),
-    "phase_completed": frozenset(_TRIAL),
-    "results_reported": frozenset(_TRIAL),
-    "trial_halted": frozenset(_TRIAL | {"agency"}),
-    "filing_submitted": frozenset(_REGULATORY),
-    "filing_accepted": frozenset(_REGULATORY),
-    "designation_granted": frozenset(_REGULATORY | {"designation"}),
-    "approved": frozenset(_REGULATORY | {"pathway"}),
-    "rejected": frozenset(_REGULATORY),
-    "withdrawn": frozenset(_REGULATORY),
-    "launched": frozenset({"agency", "indication", "region"}),
-    "collaboration_signed": frozenset({"partners", "indication", "region"}),
-    "acquired": frozenset({"partners", "region"}),
-    "discontinued": frozenset({"phase", "indication", "region"}),
-}
-
-# Regulatory decisions and filings: a person recording one names the regulator (or says it
+# Regulatory filings and decisions: a person recording one names the regulator (or says it
 # is unknown), since the same milestone before two agencies is two milestones.
-AGENCY_REQUIRED = frozenset({"ind_filed", "ind_cleared", "filing_submitted", "filing_accepted",
-                             "designation_granted", "approved", "rejected", "withdrawn"})
+AGENCY_REQUIRED = names_where(group=REGULATORY)
 UNKNOWN_AGENCY = "unknown"
 
 # Facts the store keeps in the same log beside milestones.
@@ -130,7 +107,7 @@ class NewEvent:
         set_(self, "reported", PartialDate.parse(self.reported))
         if not isinstance(self.attributes, dict):
             raise InvalidEvent("attributes must be a mapping of attribute names to values")
-        allowed = EVENT_TYPES[self.type]
+        allowed = EVENT_TYPES[self.type].attributes
         cleaned = {}
         for name, value in self.attributes.items():
             if value is None or value == [] or value == "":

@@ -16,10 +16,9 @@ from typing import Any
 from .aliases import AliasRegistry, name_key
 from .dates import PartialDate
 from .errors import InvalidDate
+from .event_types import EVENT_TYPES
 from .events import NewEvent, RecordedEvent
 
-# The decisions that answer an expected one, other than itself.
-OTHER_OUTCOMES = {"approved": {"rejected", "withdrawn"}, "filing_accepted": {"rejected", "withdrawn"}}
 
 
 @dataclass(frozen=True)
@@ -144,7 +143,7 @@ def fold(facts: list[RecordedEvent], registry: AliasRegistry) -> list[Expected]:
                 continue
             if event.type == expected.expects:
                 expected.resolution = _timing(event, expected.window)
-            elif event.type in OTHER_OUTCOMES.get(expected.expects, ()):
+            elif event.type in EVENT_TYPES[expected.expects].other_outcomes:
                 expected.resolution = f"different outcome: {event.type}"
             else:
                 continue

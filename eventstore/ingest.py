@@ -16,6 +16,7 @@ from typing import Any
 from .aliases import AliasRegistry, name_key
 from .dates import PartialDate
 from .errors import UnknownDrug
+from .event_types import same_milestone
 from .events import EXPECTATION, RETRACTION, NewEvent, RecordedEvent
 from .expectations import NewExpectation, Window
 from .extract import Proposed
@@ -23,7 +24,6 @@ from .jsonl import rejection_fact
 from .status import occurred_bounds, visible
 from .store.sql import PendingFact, SQLStore
 
-KEY_ATTRIBUTES = ("agency", "phase", "designation", "application")
 NEW, REFINES, KNOWN, HELD_BACK = "new", "refines", "known", "held back"
 
 
@@ -69,15 +69,10 @@ def _bounds(when: PartialDate, reported: date) -> tuple[date, date]:
     return when.interval if when.is_known else (date.min, reported)
 
 
-def _compatible(known: RecordedEvent, proposed: PartialDate, published: date) -> bool:
-    a_start, a_end = occurred_bounds(known)
-    b_start, b_end = _bounds(proposed, published)
-    return (a_start or date.min) <= b_end and b_start <= a_end
-
-
-def _same_attributes(p: Proposed, e: RecordedEvent) -> bool:
-    return all(p.attributes.get(k) is None or e.attributes.get(k) is None or p.attributes[k] == e.attributes[k]
-               for k in KEY_ATTRIBUTES)
+def _same(p: Proposed, known: RecordedEvent, published: date) -> bool:
+    """Whether the proposal tells the known event (its date read against the day of the news)."""
+    return same_milestone(p.type, p.attributes, known.type, known.attributes, _bounds(p.date, published),
+                          occurred_bounds(known))
 
 
 def _undone(registry: AliasRegistry, facts: list[RecordedEvent], rejections: list[RecordedEvent], p: Proposed,
@@ -87,9 +82,8 @@ def _undone(registry: AliasRegistry, facts: list[RecordedEvent], rejections: lis
     retractions = {f.retracts: f for f in facts if f.kind == "retraction"}
     for event in facts:
         retraction = retractions.get(event.id)
-        if (retraction is not None and event.kind == "event" and event.type == p.type
-                and (event.idempotency_key == key or event.source == source)
-                and _compatible(event, p.date, published)):
+        if (retraction is not None and event.kind == "event" and (event.idempotency_key == key or event.source == source)
+                and _same(p, event, published)):
             return f"retracted {retraction.recorded.date()}: {retraction.data.get('reason')}"
     for rejection in rejections:
         data = rejection.data
@@ -121,9 +115,7 @@ def decide(store: SQLStore, proposed: list[Proposed], published: date | None, so
         if why:
             decisions.append(Decision(p, drug, HELD_BACK, why=why, key=key))
             continue
-        match = next((v.event for v in visible(facts) if v.event.type == p.type
-                      and _compatible(v.event, p.date, published or date.max) and _same_attributes(p, v.event)),
-                     None)
+        match = next((v.event for v in visible(facts) if _same(p, v.event, published or date.max)), None)
         if match is None:
             decisions.append(Decision(p, drug, NEW, key=key))
         elif p.date.is_known and (not match.date.is_known or

@@ -12,13 +12,11 @@ from datetime import date, datetime
 from typing import Any
 
 from .dates import end_of_day, today_utc
+from .event_types import EVENT_TYPES, LIFECYCLE, PHASE, names_where, same_milestone
 from .events import RecordedEvent
 
 PHASE_LADDER = ("preclinical", "1", "1b", "1/2", "2", "2a", "2b", "2/3", "3", "filed", "approved")
 RANK = {stage: i for i, stage in enumerate(PHASE_LADDER)}
-TRIAL_TYPES = {"phase_started", "phase_completed", "results_reported", "trial_halted"}
-REGULATORY_STATES = {"filing_submitted": "submitted", "filing_accepted": "accepted", "approved": "approved",
-                     "rejected": "rejected", "withdrawn": "withdrawn"}
 NOT_MARKETING = {"IND", "CTA"}
 
 
@@ -77,22 +75,13 @@ def visible(facts: Iterable[RecordedEvent], cutoffs: Cutoffs = Cutoffs(), today:
     return merge_sources(sorted(out, key=occurred_order))
 
 
-# Attributes that tell two milestones of one type apart.
-KEY_ATTRIBUTES = ("agency", "phase", "designation", "application", "pathway")
-
-
 def same_fact(a: Visible, b: Visible) -> bool:
-    """One milestone told by two sources: same type, compatible dates, no key attribute
-    in conflict, and a source the other does not already have."""
+    """One milestone told by two sources: the same milestone, and a source the other
+    does not already have."""
     ea, eb = a.event, b.event
-    if ea.type != eb.type or not b.sources or set(b.sources) & set(a.sources) or not a.sources:
+    if not b.sources or set(b.sources) & set(a.sources) or not a.sources:
         return False
-    if any(ea.attributes.get(k) and eb.attributes.get(k) and ea.attributes[k] != eb.attributes[k]
-           for k in KEY_ATTRIBUTES):
-        return False
-    a_start, a_end = occurred_bounds(ea)
-    b_start, b_end = occurred_bounds(eb)
-    return (a_start or date.min) <= b_end and (b_start or date.min) <= a_end
+    return same_milestone(ea.type, ea.attributes, eb.type, eb.attributes, occurred_bounds(ea), occurred_bounds(eb))
 
 
 def _width(item: Visible) -> int:
@@ -116,12 +105,8 @@ def merge_sources(items: list[Visible]) -> list[Visible]:
 
 
 # By interval (an unknown date's ending at its report); same-day milestones fold in
-# the order a drug's life runs, then by content, and only
+# the order a drug's life runs (the registry's order), then by content, and only
 # last by position: so the status never depends on the order facts were appended in.
-LIFECYCLE = {t: i for i, t in enumerate((
-    "collaboration_signed", "acquired", "ind_filed", "ind_cleared", "phase_started", "results_reported",
-    "phase_completed", "trial_halted", "designation_granted", "filing_submitted", "filing_accepted", "rejected",
-    "approved", "launched", "withdrawn", "discontinued"))}
 
 
 def occurred_order(item: Visible) -> tuple:
@@ -134,16 +119,13 @@ def occurred_order(item: Visible) -> tuple:
 def stage_of(event: RecordedEvent) -> str | None:
     """How far along the ladder an event shows the drug got."""
     a = event.attributes
-    if event.type in TRIAL_TYPES:
+    stage = EVENT_TYPES[event.type].stage
+    if stage == PHASE:
         phase = a.get("phase")
         return "approved" if phase == "4" else phase
-    if event.type in ("ind_filed", "ind_cleared"):
-        return "preclinical"
-    if event.type in ("filing_submitted", "filing_accepted", "rejected", "withdrawn"):
-        return None if a.get("application", "").upper() in NOT_MARKETING else "filed"
-    if event.type in ("approved", "launched"):
-        return "approved"
-    return None
+    if stage == "filed" and a.get("application", "").upper() in NOT_MARKETING:
+        return None
+    return stage
 
 
 @dataclass
@@ -192,7 +174,7 @@ def _regulatory_state(current: str | None, new: str) -> str:
 # reported": computed for the query date, never stored as a fact, and kept apart from a
 # confirmed discontinuation.
 INACTIVITY_DAYS = 730
-CLINICAL = {"ind_filed", "ind_cleared", "phase_started", "phase_completed", "results_reported", "trial_halted"}
+CLINICAL = names_where(clinical=True)
 
 
 def last_clinical(events: Iterable[Visible]) -> dict[str | None, date]:
@@ -232,7 +214,8 @@ def fold(drug: str, events: Iterable[Visible], as_of: date | None = None) -> Dru
         if stage and a.get("indication"):
             ind = a["indication"]
             status.highest_phase_by_indication[ind] = _higher(status.highest_phase_by_indication.get(ind), stage)
-        if event.type in REGULATORY_STATES and a.get("application", "").upper() not in NOT_MARKETING:
+        new_state = EVENT_TYPES[event.type].regulatory_state
+        if new_state is not None and a.get("application", "").upper() not in NOT_MARKETING:
             agency, indication = a.get("agency"), a.get("indication")
             key = (agency, indication)
             if indication is not None and key not in regulatory:
@@ -242,7 +225,7 @@ def fold(drug: str, events: Iterable[Visible], as_of: date | None = None) -> Dru
                 if general is not None and general["state"] in ("submitted", "accepted"):
                     regulatory[key] = {**regulatory.pop((agency, None)), "indication": indication}
             entry = regulatory.setdefault(key, {"agency": agency, "indication": indication, "state": None})
-            state = _regulatory_state(entry["state"], REGULATORY_STATES[event.type])
+            state = _regulatory_state(entry["state"], new_state)
             if state != entry["state"] or state == "approved" and event.type == "approved":
                 entry.update(state=state, pathway=a.get("pathway") if state == "approved" else None,
                              application=a.get("application", entry.get("application")),
@@ -271,29 +254,18 @@ def fold(drug: str, events: Iterable[Visible], as_of: date | None = None) -> Dru
     return status
 
 
-_PLAIN = {
-    "ind_filed": "IND filed", "ind_cleared": "IND cleared", "phase_started": "Phase {phase} started",
-    "phase_completed": "Phase {phase} completed", "results_reported": "Phase {phase} results",
-    "trial_halted": "Trial halted", "filing_submitted": "{application} submitted",
-    "filing_accepted": "{application} accepted", "designation_granted": "{designation}",
-    "approved": "{pathway}approval", "rejected": "{application} rejected", "withdrawn": "{application} withdrawn",
-    "launched": "Launched", "collaboration_signed": "Collaboration signed", "acquired": "Acquired",
-    "discontinued": "Development discontinued",
-}
-
-
 def describe(event_type: str, attributes: dict[str, Any]) -> str:
     """The milestone in words: "NDA accepted (NMPA)", "Conditional approval (NMPA): melanoma"."""
     a = attributes
-    text = _PLAIN.get(event_type, event_type).format(
+    kind = EVENT_TYPES.get(event_type)
+    if kind is None:
+        return event_type
+    template = kind.summary_without_phase if kind.summary_without_phase and "phase" not in a else kind.summary
+    pathway = a.get("pathway")
+    text = template.format(
         phase=a.get("phase", "?"), application=a.get("application", "Application"),
         designation=a.get("designation", "designation").replace("_", " ").capitalize(),
-        pathway=f"{a['pathway']} " if a.get("pathway") else "")
-    if event_type in ("results_reported", "phase_started", "phase_completed", "trial_halted") and "phase" not in a:
-        text = {"results_reported": "Trial results", "phase_started": "Trial started",
-                "phase_completed": "Trial completed"}.get(event_type, text)
-    if event_type in ("approved", "designation_granted"):
-        text = text[0].upper() + text[1:]
+        approval=f"{pathway.capitalize()} approval" if pathway else "Approval")
     if a.get("agency"):
         text += f" ({a['agency']})"
     if a.get("partners"):

@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any
 
 from ..dates import PartialDate
+from ..event_types import DEAL, EVENT_TYPES, REGULATORY, names_where, same_milestone
 from .mentions import drug_names
 from .model import Linear, Model, features, shipped
 from .names import Drug, Lexicon, build_lexicon, comparators
@@ -28,7 +29,7 @@ from .when import REPORTING_VERB, Mention, dateline, is_goal_date, mentions
 
 _CLAUSE = re.compile(r";\s+|:\s+|,\s+(?:and\s+|while\s+|but\s+|whereas\s+)|\s+but\s+|\s+and\s+(?=(?:the\s+)?(?:company|"
                      r"FDA|EMA|agency|it|we|they|[A-Z][a-z]+ (?:has|have|had|was|were|is|will))\b)")
-_DEAL_TYPES = {"collaboration_signed", "acquired"}
+_DEAL_TYPES = names_where(group=DEAL)
 _APPOSITION_OPENS = re.compile(r"[\w-]+[®™]?(?: \([^)]*\))?, (?:an?|the) [^,]{0,150},")
 _PRECLINICAL = re.compile(r"\b(?:pre-?clinical|in mice|in rats|in animals?|animal models?|in vitro|xenograft|"
                           r"warrants? further investigation in humans)\b", re.IGNORECASE)
@@ -46,9 +47,11 @@ _EVIDENCE = re.compile(r"\b(?:approv\w*|authori[sz]ation|supported|supporting|ev
                        re.IGNORECASE)
 _NOT_REGULATORY = re.compile(r"\b(?:shareholders?|stockholders?|boards?|transaction|merger|antitrust|"
                              r"Hart-Scott-Rodino)\b", re.IGNORECASE)
-_REGULATORY = {"approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "designation_granted",
-               "ind_cleared", "ind_filed"}
-_TRIAL = {"phase_started", "phase_completed", "results_reported", "trial_halted", "discontinued"}
+_REGULATORY = names_where(group=REGULATORY)
+# Types whose phase a sentence may tell outside their clause: a trial's, or a programme's end.
+_TRIAL = frozenset(t for t, kind in EVENT_TYPES.items() if "phase" in kind.attributes and kind.group != REGULATORY)
+# Types that concern an application (a designation names none of its own).
+_APPLICATION = _REGULATORY - {"designation_granted"}
 _COMPANY = re.compile(r"\b([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}\s+(?:Inc|Ltd|Co|Corp|Corporation|AG|SA|NV|plc|"
                       r"GmbH|Pharma|Pharmaceuticals?|Therapeutics|Biosciences?|Biotech|Biologics|Oncology|"
                       r"Holdings|Biopharma|Group|Sciences?|Laboratories|Medicines)\b\.?)")
@@ -162,8 +165,7 @@ def _attributes(type_: str, clause: str, sentence: str, at: int = 0, end: int | 
             agency = agency or region_agency(clause, type_) or before.get("agency")
         if agency:
             a["agency"] = agency
-    if type_ in ("approved", "filing_accepted", "filing_submitted", "rejected", "withdrawn", "ind_cleared",
-                 "ind_filed"):
+    if type_ in _APPLICATION:
         application = application_of(clause)
         if type_.startswith("ind"):
             application = "IND"
@@ -179,7 +181,7 @@ def _attributes(type_: str, clause: str, sentence: str, at: int = 0, end: int | 
         designation = designation_of(clause)
         if designation:
             a["designation"] = designation
-    if type_ in _TRIAL or type_ in ("ind_cleared", "ind_filed"):
+    if "phase" in EVENT_TYPES[type_].attributes:
         phase = phase_of(clause) or (phase_of(sentence) or before.get("phase") if type_ in _TRIAL else None)
         if phase:
             a["phase"] = phase
@@ -493,10 +495,8 @@ def _is_news_of_the_day(sentence: Sentence) -> bool:
 
 
 def _same_kind(a: Proposed, b: Proposed) -> bool:
-    """Same drug and type, and no key attribute that tells them apart."""
-    return a.drug.casefold() == b.drug.casefold() and a.type == b.type and all(
-        None in (a.attributes.get(k), b.attributes.get(k)) or a.attributes[k] == b.attributes[k]
-        for k in ("agency", "designation", "phase"))
+    """The same drug and the same milestone, whatever their dates."""
+    return a.drug.casefold() == b.drug.casefold() and same_milestone(a.type, a.attributes, b.type, b.attributes)
 
 
 def _merge(proposed: list[Proposed]) -> list[Proposed]:
