@@ -9,6 +9,11 @@ ratio to the comparison it is judged against, all measured in this one run.
 1. append 100,000 events over 2,000 drugs (a) in batches of 100, (b) one per call (the
    first 5,000): milestones, the eventsourcing library's recorders, and the floor
    (sqlite3 executemany in one transaction; PostgreSQL COPY) on the same payloads.
+   Then `milestones import` of the same events as a JSON Lines file (the whole command:
+   start, parse, check, chain, insert, projection), against eventsourcing's batches and
+   against the floor of our own schema (the rows the import wrote, precomputed, inserted
+   again in one transaction into an empty store); and `milestones import` of the large
+   size, with its peak RSS.
 2. read one drug's stream: median latency on the large store.
 3. status DRUG --as-of D through the library: median latency at 100,000 and at the
    large size.
@@ -189,7 +194,75 @@ def drop_schema(url: str, schema: str) -> None:
     engine.dispose()
 
 
-def bench_append(work: Path, rows: list[dict], singles: int, postgres: str | None) -> Path:
+def write_jsonl(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps({"drug": row["drug"], "type": row["type"], "date": row["date"], **row["attributes"],
+                                  "source": row["source"], "quote": row["quote"], "reported": row["reported"]}) + "\n")
+
+
+def cli_import(url: str, path: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS of `milestones import` into a new store."""
+    milestones = str(Path(sys.executable).parent / "milestones")
+    eventstore.open_store(url).initialize()
+    return run_measured([milestones, "--db", url, "import", str(path)])
+
+
+def schema_floor(source_url: str, target_url: str) -> float:
+    """Insert the rows an import wrote, read back beforehand, into an empty store of our
+    schema (its indexes, constraints and triggers) in one transaction, through the same
+    driver path the store writes with."""
+    from eventstore.store.sql import INSERT_COLUMNS
+    source = eventstore.open_store(source_url)
+    with source.engine.connect() as conn:
+        rows = [tuple(r) for r in conn.exec_driver_sql(
+            f"SELECT {', '.join(INSERT_COLUMNS)} FROM milestone_events ORDER BY position")]
+    source.close()
+    target = eventstore.open_store(target_url)
+    target.initialize()
+
+    def run():
+        with target.engine.connect() as conn:
+            conn.execution_options(milestones_write=True)
+            with conn.begin():
+                target._write_rows(conn, rows)
+    seconds = timed(run)
+    target.close()
+    return seconds
+
+
+def bench_import(work: Path, rows: list[dict], figures: dict, postgres: str | None, large: int) -> None:
+    source = work / "import-100k.jsonl"
+    write_jsonl(source, rows)
+    for name in ("import.db", "import-floor.db"):
+        for suffix in ("", "-wal", "-shm"):
+            (work / (name + suffix)).unlink(missing_ok=True)
+    imported = f"sqlite:///{work / 'import.db'}"
+    figures["sqlite", "import"] = len(rows) / cli_import(imported, source)[0]
+    figures["sqlite", "schema floor"] = len(rows) / schema_floor(imported, f"sqlite:///{work / 'import-floor.db'}")
+    if postgres:
+        (schema, url), (floor_schema, floor_url) = postgres_schema(postgres), postgres_schema(postgres)
+        figures["postgres", "import"] = len(rows) / cli_import(url, source)[0]
+        figures["postgres", "schema floor"] = len(rows) / schema_floor(url, floor_url)
+        drop_schema(postgres, schema)
+        drop_schema(postgres, floor_schema)
+    print(f"\n1c. milestones import of {len(rows):,} events (JSON Lines, the whole command)")
+    for backend, target in (("sqlite", 1.5), ("postgres", 2)) if postgres else (("sqlite", 1.5),):
+        f = {k[1]: v for k, v in figures.items() if k[0] == backend}
+        print(f"  {backend:<9} {f['import']:>9,.0f}/s   eventsourcing (a) {f['eventsourcing a']:>9,.0f}/s   "
+              f"ratio {f['import'] / f['eventsourcing a']:.2f}x (target >= {target})   schema floor "
+              f"{f['schema floor']:>9,.0f}/s   ratio {f['import'] / f['schema floor']:.2f}x (target >= 0.5)")
+    big = work / f"import-{large}.jsonl"
+    write_jsonl(big, workload(large, large // 50, seed=13))
+    (work / "import-large.db").unlink(missing_ok=True)
+    seconds, rss = cli_import(f"sqlite:///{work / 'import-large.db'}", big)
+    print(f"  sqlite, {large:,} events: {seconds:.1f}s = {rate(large, seconds).strip()}, peak RSS "
+          f"{rss / 2**20:.0f} MB (target <= 300)")
+    for path in (big, *(work / f"import-large.db{suffix}" for suffix in ("", "-wal", "-shm"))):
+        path.unlink(missing_ok=True)
+
+
+def bench_append(work: Path, rows: list[dict], singles: int, postgres: str | None) -> tuple[Path, dict]:
     print(f"\n1. append {len(rows):,} events over {len({r['drug'] for r in rows}):,} drugs "
           f"(~{sum(len(json.dumps(r)) for r in rows) // len(rows)} bytes each)")
     figures: dict[tuple[str, str], float] = {}
@@ -224,7 +297,7 @@ def bench_append(work: Path, rows: list[dict], singles: int, postgres: str | Non
         print(f"    (b) one per call     milestones {f['milestones b']:>9,.0f}/s   eventsourcing "
               f"{f['eventsourcing b']:>9,.0f}/s   ratio {f['milestones b'] / f['eventsourcing b']:.2f}x "
               f"(target >= 2)")
-    return store_100k
+    return store_100k, figures
 
 
 # -- 2-5. the large store -----------------------------------------------------------------
@@ -328,7 +401,9 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     print(f"python {sys.version.split()[0]}, SQLAlchemy {__import__('sqlalchemy').__version__}, "
           f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores; stores in {work}")
-    store_100k = bench_append(work, workload(args.events, 2_000), args.singles, args.postgres)
+    rows = workload(args.events, 2_000)
+    store_100k, figures = bench_append(work, rows, args.singles, args.postgres)
+    bench_import(work, rows, figures, args.postgres, args.large)
     large = work / f"milestones-{args.large}.db"
     if not large.exists():
         build_large(large, args.large, args.large_drugs)

@@ -1,5 +1,5 @@
 """docs/cli.md, written from the commands' own help, so the reference cannot drift from
-the code (a test compares them). Regenerate with `python -m cli.reference > docs/cli.md`."""
+the code (a test compares them). Regenerate with `python -m milestones_cli.reference > docs/cli.md`."""
 
 from __future__ import annotations
 

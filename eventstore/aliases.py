@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from .errors import InvalidEvent
+from .errors import InvalidEvent, UnknownDrug
 
 
 def name_key(name: str) -> str:
@@ -26,6 +26,11 @@ def did_you_mean(name: str, names: Iterable[str]) -> str:
     by_key = {name_key(n): n for n in names}
     close = difflib.get_close_matches(name_key(name), list(by_key), n=SUGGESTIONS, cutoff=0.75)
     return f" (did you mean {' or '.join(by_key[k] for k in close)}?)" if close else ""
+
+
+def unknown_drug(drug: str, known: Iterable[str] = ()) -> UnknownDrug:
+    return UnknownDrug(f"unknown drug {drug!r}{did_you_mean(drug, known)}: the store has no event or alias for it "
+                       f"(see `milestones drugs`)")
 
 
 class AliasRegistry:

@@ -115,10 +115,12 @@ def same_milestone(type_a: str, attributes_a: Mapping[str, Any], type_b: str, at
     days in common."""
     if type_a != type_b:
         return False
-    if any(attributes_a.get(k) and attributes_b.get(k) and attributes_a[k] != attributes_b[k]
-           for k in KEY_ATTRIBUTES):
-        return False
-    if interval_a is None or interval_b is None:
-        return True
-    (a_start, a_end), (b_start, b_end) = interval_a, interval_b
-    return (a_start or date.min) <= b_end and (b_start or date.min) <= a_end
+    if interval_a is not None and interval_b is not None:  # the cheaper test first
+        (a_start, a_end), (b_start, b_end) = interval_a, interval_b
+        if not ((a_start or date.min) <= b_end and (b_start or date.min) <= a_end):
+            return False
+    for key in KEY_ATTRIBUTES:
+        a, b = attributes_a.get(key), attributes_b.get(key)
+        if a and b and a != b:
+            return False
+    return True

@@ -148,6 +148,10 @@ class NewEvent:
         return data
 
 
+_KINDS = {RETRACTION: "retraction", ALIAS: "alias", EXPECTATION: "expectation", WATCH: "watch",
+          REJECTION: "rejection"}
+
+
 @dataclass(frozen=True)
 class RecordedEvent:
     """A fact as the store recorded it: a milestone, a retraction or an alias."""
@@ -167,8 +171,7 @@ class RecordedEvent:
 
     @property
     def kind(self) -> str:
-        return {RETRACTION: "retraction", ALIAS: "alias", EXPECTATION: "expectation", WATCH: "watch",
-                REJECTION: "rejection"}.get(self.type, "event")
+        return _KINDS.get(self.type, "event")
 
     @property
     def attributes(self) -> dict[str, Any]:

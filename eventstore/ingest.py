@@ -22,7 +22,8 @@ from .expectations import NewExpectation, Window
 from .extract import Proposed
 from .jsonl import rejection_fact
 from .status import occurred_bounds, visible
-from .store.sql import PendingFact, SQLStore
+from .store.base import PendingFact
+from .store.sql import SQLStore
 
 NEW, REFINES, KNOWN, HELD_BACK = "new", "refines", "known", "held back"
 

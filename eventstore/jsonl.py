@@ -15,7 +15,7 @@ from .events import (ALIAS, ATTRIBUTES, EXPECTATION, REJECTION, REJECTIONS_STREA
                      WATCHLIST_STREAM, NewEvent, RecordedEvent, clean_drug_name)
 from .expectations import NewExpectation, Window
 from .store.chain import encode_data, row_hash
-from .store.sql import PendingFact
+from .store.base import PendingFact
 
 STORE_FIELDS = {"id", "position", "version", "recorded", "hash"}
 EVENT_FIELDS = ({"drug", "type", "date", "source", "quote", "note", "reported", "idempotency_key", "corrects"}
@@ -120,10 +120,15 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
     if event_id is None and key is None:
         # A plain object carries no id: its content is its identity, so a second
         # import of the same file stores nothing new.
-        fact.idempotency_key = "import:" + hashlib.sha256(
-            encode_data({"drug": fact.stream, "type": fact.type, "date": fact.occurred.to_json(),
-                         "data": fact.data}).encode("utf-8", "surrogatepass")).hexdigest()
+        fact.idempotency_key = "import:" + hashlib.sha256(content_text(fact).encode("utf-8", "surrogatepass")).hexdigest()
     return fact
+
+
+def content_text(fact: PendingFact) -> str:
+    """encode_data({"drug": …, "type": …, "date": …, "data": …}) of a fact, written out
+    around the data's text the row encodes anyway (keys in sorted order)."""
+    return (f'{{"data":{fact.encoded_data()},"date":{encode_data(fact.occurred.to_json())},'
+            f'"drug":{encode_data(fact.stream)},"type":{encode_data(fact.type)}}}')
 
 
 def rejection_fact(drug: Any, rejects: str, when: Any, source: Any, quote: Any, reason: Any,
@@ -198,39 +203,41 @@ def _store_fields(obj: dict[str, Any]) -> str | None:
     return event_id
 
 
-def check_export_chain(objects: list[tuple[int, dict[str, Any], PendingFact]]) -> None:
+class ExportChain:
     """Where consecutive lines carry their positions and hashes, recompute the chain, so
-    an export edited by hand is refused rather than imported."""
-    previous: tuple[int, str] | None = None
-    for line_number, obj, fact in objects:
+    an export edited by hand is refused rather than imported. Fed one line at a time."""
+
+    def __init__(self) -> None:
+        self.previous: tuple[int, str] | None = None
+
+    def check(self, obj: dict[str, Any], fact: PendingFact) -> None:
         if not all(obj.get(k) is not None for k in ("position", "hash", "recorded", "version", "id")):
-            previous = None
-            continue
-        if previous is not None and previous[0] == obj["position"] - 1:
-            expected = row_hash(previous[1], obj["position"], obj["id"], obj["drug"], obj["version"], fact.type,
+            self.previous = None
+            return
+        if self.previous is not None and self.previous[0] == obj["position"] - 1:
+            expected = row_hash(self.previous[1], obj["position"], obj["id"], obj["drug"], obj["version"], fact.type,
                                 fact.occurred.to_json(), fact.reported.to_json(), obj["recorded"],
-                                encode_data(fact.data), fact.retracts, fact.idempotency_key)
+                                fact.encoded_data(), fact.retracts, fact.idempotency_key)
             if expected != obj["hash"]:
-                raise MilestonesError(f"line {line_number}: hash does not match its content and the line before "
-                                      f"(the export was edited)")
-        previous = (obj["position"], obj["hash"])
+                raise MilestonesError("hash does not match its content and the line before (the export was edited)")
+        self.previous = (obj["position"], obj["hash"])
 
 
-def read_lines(lines: Iterable[str], name: str = "-") -> list[PendingFact]:
-    """Parse every line first, so a bad line anywhere means nothing is written."""
-    parsed: list[tuple[int, dict[str, Any], PendingFact]] = []
+def iter_lines(lines: Iterable[str], name: str = "-") -> Iterator[PendingFact]:
+    """Parse lines as they come, each fact checked before it is yielded; a bad line
+    raises with its number. An import that stores what this yields in one transaction
+    stores nothing of a file with a bad line anywhere."""
+    chain = ExportChain()
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             obj = decode_line(line)
-            if "review" in obj:
-                parsed += [(number, obj, fact) for fact in review_facts(obj)]
-            else:
-                parsed.append((number, obj, parse_object(obj)))
+            facts = review_facts(obj) if "review" in obj else [parse_object(obj)]
+            for fact in facts:
+                chain.check(obj, fact)
         except MilestonesError as error:
             raise type(error)(f"{name}:{number}: {error}") from None
-    check_export_chain(parsed)
-    for number, _, fact in parsed:
-        fact.origin = f"{name}:{number}"
-    return [fact for _, _, fact in parsed]
+        for fact in facts:
+            fact.origin = f"{name}:{number}"
+            yield fact

@@ -8,7 +8,7 @@ from datetime import date
 
 from .aliases import name_key
 from .dates import today_utc
-from .events import ALIAS, RecordedEvent
+from .events import RecordedEvent
 from .status import INACTIVITY_DAYS, DrugStatus, fold, last_clinical, visible
 from .store.sql import ProjectionTables, SQLStore
 
@@ -27,38 +27,10 @@ def fold_events(drug: str, events: list[RecordedEvent], today: date) -> tuple[di
     return fold(drug, seen, today).to_json(), min(changes, default=NEVER)
 
 
-def fold_drug(store: SQLStore, drug: str, today: date) -> tuple[dict, int]:
-    return fold_events(drug, store.read_drug(drug), today)
-
-
-def _touched_since(store: SQLStore, checkpoint: int) -> tuple[set[str], int]:
-    """The stream names the facts after `checkpoint` touch (an alias touches its canonical
-    drug too), and the last position read."""
-    touched: set[str] = set()
-    last = checkpoint
-    for fact in store.read_from(checkpoint + 1):
-        last = fact.position
-        if fact.kind in ("watch", "rejection"):
-            continue
-        touched.add(fact.stream)
-        if fact.type == ALIAS:
-            touched.add(fact.data["canonical"])
-    return touched, last
-
-
 def catch_up(store: SQLStore, today: date | None = None) -> int:
     """Bring the projection up to the head of the log; returns how many facts it read."""
     today = today or today_utc()
-    tables = ProjectionTables(store)
-    checkpoint = tables.checkpoint()
-    touched, last = _touched_since(store, checkpoint)
-    if last == checkpoint:
-        return 0
-    drugs = {store.canonical_name(name) for name in touched}
-    statuses = {drug: fold_drug(store, drug, today) for drug in sorted(drugs)}
-    # A name merged into another drug by an alias no longer has a row of its own.
-    tables.save(statuses, [n for n in touched if n not in drugs], last)
-    return last - checkpoint
+    return ProjectionTables(store).catch_up(lambda drug, events: fold_events(drug, events, today))
 
 
 def rebuild(store: SQLStore, today: date | None = None) -> int:
@@ -70,14 +42,14 @@ def rebuild(store: SQLStore, today: date | None = None) -> int:
     head, _ = store.head()
     merged = {name_key(name) for names in registry.groups().values() for name in names}
     merged |= {name_key(canonical) for canonical in registry.groups()}
-
-    several_names = [(c, fold_drug(store, c, today)) for c in {store.canonical_name(c) for c in registry.groups()}]
+    several_names = sorted({store.canonical_name(c) for c in registry.groups()})
 
     def statuses(conn):
         for stream, events in store.scan_streams(conn, head):
             if name_key(stream) not in merged:
                 yield stream, fold_events(stream, events, today)
-        yield from several_names
+        for drug, events in store.read_drugs(conn, registry, several_names):
+            yield drug, fold_events(drug, [e for e in events if e.position <= head], today)
     return ProjectionTables(store).replace(statuses, head)
 
 
@@ -90,7 +62,7 @@ class Projected:
     def __init__(self, store: SQLStore, today: date | None = None):
         self.store, self.today = store, today or today_utc()
         self._tables = ProjectionTables(store)
-        touched, _ = _touched_since(store, self._tables.checkpoint())
+        touched, _ = store.touched_after(self._tables.checkpoint())
         registry = store.aliases()
         self._stale = {name_key(registry.resolve(name)) for name in touched}
         self._rows: dict[str, tuple[dict, int]] | None = None

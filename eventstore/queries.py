@@ -7,13 +7,14 @@ from datetime import date
 
 
 from . import expectations
+from .aliases import unknown_drug
 from .dates import end_of_day, today_utc
 from .errors import InvalidEvent, UnknownDrug
 from .expectations import Expected
 from .events import EVENT_TYPES, RecordedEvent
 from .projection import Projected
 from .status import Cutoffs, DrugStatus, Visible, fold, visible
-from .store.sql import SQLStore, unknown_drug
+from .store.sql import SQLStore
 
 
 def timeline(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> list[Visible]:

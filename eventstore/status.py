@@ -5,7 +5,6 @@ Pure functions over RecordedEvents; no database here. docs/status.md states the 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -79,7 +78,7 @@ def same_fact(a: Visible, b: Visible) -> bool:
     """One milestone told by two sources: the same milestone, and a source the other
     does not already have."""
     ea, eb = a.event, b.event
-    if not b.sources or set(b.sources) & set(a.sources) or not a.sources:
+    if not b.sources or not a.sources or any(source in a.sources for source in b.sources):
         return False
     return same_milestone(ea.type, ea.attributes, eb.type, eb.attributes, occurred_bounds(ea), occurred_bounds(eb))
 
@@ -93,9 +92,13 @@ def merge_sources(items: list[Visible]) -> list[Visible]:
     """A fact told by a primary source and by the news (or by two stories) is one fact
     with both sources, dated as precisely as any of them dates it."""
     out: list[Visible] = []
+    # A twin is of the same type: only those kept so far are searched.
+    kept_of_type: dict[str, list[int]] = {}
     for item in items:
-        twin = next((i for i, kept in enumerate(out) if same_fact(kept, item)), None)
+        candidates = kept_of_type.setdefault(item.event.type, [])
+        twin = next((i for i in candidates if same_fact(out[i], item)), None)
         if twin is None:
+            candidates.append(len(out))
             out.append(item)
             continue
         precise = min((out[twin], item), key=lambda v: (_width(v), v.event.position))
@@ -112,8 +115,8 @@ def merge_sources(items: list[Visible]) -> list[Visible]:
 def occurred_order(item: Visible) -> tuple:
     event = item.event
     start = event.date.start.toordinal() if event.date.is_known else 0
-    return (start, item.last_day.toordinal(), LIFECYCLE.get(event.type, 99),
-            json.dumps(event.attributes, sort_keys=True), event.position)
+    content = tuple(sorted((k, v if isinstance(v, str) else repr(v)) for k, v in event.attributes.items()))
+    return (start, item.last_day.toordinal(), LIFECYCLE.get(event.type, 99), content, event.position)
 
 
 def stage_of(event: RecordedEvent) -> str | None:

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from cli.commands import news, sources
+from milestones_cli.commands import news, sources
 from eventstore.jsonl import MAX_LINE
 
 from .test_cli import Milestones

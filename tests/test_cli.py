@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from milestones_cli import cli
 
 SEEDS = Path(__file__).parent.parent / "seeds" / "founding-events.jsonl"
 

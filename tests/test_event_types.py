@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli import cli
+from milestones_cli import cli
 from eventstore.chart import MARKERS
 from eventstore.dates import PartialDate
 from eventstore.event_types import (EVENT_TYPES, GROUPS, KEY_ATTRIBUTES, LIFECYCLE, PHASE, REGISTRY, SEVERITIES,

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli import cli
+from milestones_cli import cli
 from eventstore.extract import candidates, extract
 from eventstore.extract.patterns import ANY_TRIGGER_WORD, TRIGGERS, TYPES_OF_WORD
 from eventstore.extract.when import dateline, mentions

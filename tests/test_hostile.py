@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import eventstore
-from cli import cli
+from milestones_cli import cli
 from eventstore import NewEvent
 from eventstore.events import ATTRIBUTES
 

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from cli import cli
-from cli.reference import reference
+from milestones_cli import cli
+from milestones_cli.reference import reference
 
 DOCS = Path(__file__).parent.parent / "docs" / "cli.md"
 
 
 def test_docs_cli_md_is_the_commands_own_help():
-    assert DOCS.read_text() == reference(), "run: python -m cli.reference > docs/cli.md"
+    assert DOCS.read_text() == reference(), "run: python -m milestones_cli.reference > docs/cli.md"
 
 
 def test_every_command_shows_an_example():

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from cli.commands import news
+from milestones_cli.commands import news
 
 from .test_cli import Milestones, milestones  # noqa: F401 (a fixture)
 

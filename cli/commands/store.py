@@ -12,7 +12,7 @@ from eventstore import EVENT_TYPES, NewEvent, projection
 from eventstore.aliases import did_you_mean, name_key
 from eventstore.errors import AccessDenied, MilestonesError, UnknownDrug
 from eventstore.events import AGENCY_REQUIRED, UNKNOWN_AGENCY
-from eventstore.jsonl import MAX_LINE, export_lines, read_lines
+from eventstore.jsonl import MAX_LINE, export_lines, iter_lines
 from eventstore.status import describe
 from eventstore.store.grants import grant_statements
 
@@ -255,9 +255,10 @@ def export(ctx, output):
 @click.pass_context
 def import_(ctx, files):
     """Import JSON Lines: the form `export` writes, or plain event objects with the field
-    names of SCHEMA.md. Each file is checked whole first and imported in one
-    transaction; importing the same file twice changes nothing. A line may hold up to
-    1,000,000 characters.
+    names of SCHEMA.md. Each file is read as it comes, in bounded memory, and imported
+    in one transaction: a bad line anywhere stores nothing of its file. Importing the
+    same file twice changes nothing. A line may hold up to 1,000,000 characters.
+    Other writers wait while a file is imported.
 
     \b
     Example:
@@ -265,10 +266,17 @@ def import_(ctx, files):
     """
     store = obj(ctx).store()
     for name in files:
-        facts = read_lines(read_file_lines(name, MAX_LINE), name)
-        created = store.import_facts(facts)
-        click.echo(f"{name}: {sum(created)} stored, {len(created) - sum(created)} already present", err=True)
+        show = _progress(name) if sys.stderr.isatty() else None
+        count = store.import_stream(iter_lines(read_file_lines(name, MAX_LINE), name), show)
+        start = "\r" if show else ""  # over the progress line
+        click.echo(f"{start}{name}: {count.stored} stored, {count.present} already present", err=True)
     refresh_projection(store)
+
+
+def _progress(name: str):
+    def show(count) -> None:
+        click.echo(f"\r{name}: {count.stored + count.present:,} facts read…", err=True, nl=False)
+    return show
 
 
 @click.command()

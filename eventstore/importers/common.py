@@ -14,7 +14,8 @@ from ..errors import MilestonesError
 from ..events import ALIAS, EXPECTATION, RETRACTION, NewEvent
 from ..expectations import NewExpectation, Window
 from ..extract.names import looks_like_inn
-from ..store.sql import PendingFact, SQLStore
+from ..store.base import PendingFact
+from ..store.sql import SQLStore
 
 _MARKS = re.compile(r"[®™©]")
 class ForeignRecord(MilestonesError):

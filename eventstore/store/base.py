@@ -7,9 +7,12 @@ import abc
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ..aliases import AliasRegistry
+from ..dates import PartialDate
 from ..events import NewEvent, RecordedEvent
+from .chain import encode_data
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,53 @@ class AppendResult:
     stream: str
     version: int
     created: bool
+
+
+@dataclass
+class PendingFact:
+    """A fact checked and resolved to its stream, waiting for its position."""
+
+    stream: str
+    type: str
+    data: dict[str, Any]
+    occurred: PartialDate = field(default_factory=PartialDate.unknown)
+    reported: PartialDate = field(default_factory=PartialDate.unknown)
+    retracts: str | None = None
+    idempotency_key: str | None = None
+    id: str | None = None
+    origin: str = ""  # where it was read ("export.jsonl:12"), for errors
+    _encoded: tuple[dict[str, Any], str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def encoded_data(self) -> str:
+        """The canonical text of `data`, encoded once for as long as `data` is the same dict."""
+        if self._encoded is None or self._encoded[0] is not self.data:
+            self._encoded = (self.data, encode_data(self.data))
+        return self._encoded[1]
+
+    def difference(self, stored: RecordedEvent) -> str:
+        """The first stored field in which the fact differs from a stored one with its id."""
+        for what, mine, theirs in (("drug", self.stream, stored.stream), ("type", self.type, stored.type),
+                                   ("date", self.occurred.to_json(), stored.date.to_json()),
+                                   ("reported date", self.reported.to_json(), stored.reported.to_json()),
+                                   ("content", self.encoded_data(), encode_data(stored.data)),
+                                   ("retracted id", self.retracts, stored.retracts),
+                                   ("idempotency key", self.idempotency_key, stored.idempotency_key)):
+            if mine != theirs:
+                return f"{what}: {mine!r} here, {theirs!r} stored"
+        return ""
+
+    @classmethod
+    def of(cls, event: NewEvent, stream: str, event_id: str | None = None, **extra_data) -> PendingFact:
+        return cls(stream=stream, type=event.type, data={**event.data(), **extra_data}, occurred=event.date,
+                   reported=event.reported, idempotency_key=event.idempotency_key, id=event_id)
+
+
+@dataclass
+class ImportCount:
+    """What an import did: facts stored, and facts the store held already."""
+
+    stored: int = 0
+    present: int = 0
 
 
 @dataclass

@@ -13,8 +13,9 @@ GENESIS = "0" * 64
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def encode_data(data: dict[str, Any]) -> str:
-    """The canonical text of an event's data column: sorted keys, no spaces, UTF-8."""
+def encode_data(data: Any) -> str:
+    """The canonical text of an event's data column (or any JSON value): sorted keys, no
+    spaces, UTF-8."""
     return _CANONICAL.encode(data)
 
 

@@ -40,6 +40,9 @@ class PostgresStore(SQLStore):
         conn.execute(text("SELECT name FROM milestone_append_lock WHERE name = :row FOR UPDATE"),
                      {"row": APPEND_LOCK_ROW})
 
+    def _probe_indexes(self, conn) -> None:
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+
     def _explain(self, error: Exception) -> MilestonesError:
         if getattr(error, "sqlstate", None) != LOCK_NOT_AVAILABLE:
             return super()._explain(error)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -17,21 +18,25 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy import exc as sa_exc
 
-from ..aliases import AliasRegistry, did_you_mean, name_key
+from ..aliases import AliasRegistry, name_key, unknown_drug
 from ..dates import PartialDate, format_instant, parse_instant, today_utc
-from ..errors import (DEFAULT_LOCK_TIMEOUT, AccessDenied, ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable, UnknownDrug,
+from ..errors import (DEFAULT_LOCK_TIMEOUT, AccessDenied, ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable,
                       UnknownEvent)
 from ..events import (ALIAS, EVENT_TYPES, EXPECTATION, REJECTION, RETRACTION, WATCH, WATCHLIST_STREAM, NewEvent,
                       RecordedEvent, clean_drug_name)
 from . import schema
-from .base import AppendResult, EventStore, VerifyReport
+from .base import AppendResult, EventStore, ImportCount, PendingFact, VerifyReport
 from .chain import GENESIS, encode_data, row_hash
 
 T = TypeVar("T")
 E = schema.events
 COLUMNS = (E.c.position, E.c.id, E.c.stream, E.c.version, E.c.type, E.c.occurred, E.c.reported,
            E.c.recorded, E.c.data, E.c.retracts, E.c.idempotency_key, E.c.hash)
-PAGE = 5000
+PAGE = 5000  # rows a reader of the whole log fetches at a time
+IMPORT_CHUNK = 5000  # facts an import checks and inserts together: its memory holds one chunk
+IN_LIST = 500  # values in one SQL IN (…) list
+VERIFY_PAGE = 20_000  # rows verify checks per read: large, since it reads the whole log
+PROJECTION_CHUNK = 1000  # status rows written per statement
 INSERT_COLUMNS = ("position", "id", "stream", "stream_key", "version", "type", "occurred", "occurred_start", "occurred_end",
                   "reported", "recorded", "data", "retracts", "idempotency_key", "hash")
 
@@ -51,46 +56,21 @@ def row_to_event(row: Sequence[Any]) -> RecordedEvent:
                          retracts=retracts, idempotency_key=key, hash=hash_)
 
 
+# Ids must differ, not be secret: a generator seeded from the system's entropy, without
+# a system call per id. Seeded again in a forked child, which would repeat its parent's.
+_ID_RANDOM = random.Random(os.urandom(32))
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=lambda: _ID_RANDOM.seed(os.urandom(32)))
+
+
 def new_event_id() -> str:
     """A UUID of version 7: milliseconds since the epoch, then random bits. Ids that grow
     with time keep the id index append-mostly, where random ones would scatter writes."""
-    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
+    value = (time.time_ns() // 1_000_000) << 80 | _ID_RANDOM.getrandbits(80)
     value = value & ~(0xF << 76) | 0x7 << 76  # version 7
     value = value & ~(0x3 << 62) | 0x2 << 62  # RFC 4122 variant
     h = f"{value:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-@dataclass
-class PendingFact:
-    """A fact checked and resolved to its stream, waiting for its position."""
-
-    stream: str
-    type: str
-    data: dict[str, Any]
-    occurred: PartialDate = field(default_factory=PartialDate.unknown)
-    reported: PartialDate = field(default_factory=PartialDate.unknown)
-    retracts: str | None = None
-    idempotency_key: str | None = None
-    id: str | None = None
-    origin: str = ""  # where it was read ("export.jsonl:12"), for errors
-
-    def difference(self, stored: RecordedEvent) -> str:
-        """The first stored field in which the fact differs from a stored one with its id."""
-        for what, mine, theirs in (("drug", self.stream, stored.stream), ("type", self.type, stored.type),
-                                   ("date", self.occurred.to_json(), stored.date.to_json()),
-                                   ("reported date", self.reported.to_json(), stored.reported.to_json()),
-                                   ("content", encode_data(self.data), encode_data(stored.data)),
-                                   ("retracted id", self.retracts, stored.retracts),
-                                   ("idempotency key", self.idempotency_key, stored.idempotency_key)):
-            if mine != theirs:
-                return f"{what}: {mine!r} here, {theirs!r} stored"
-        return ""
-
-    @classmethod
-    def of(cls, event: NewEvent, stream: str, event_id: str | None = None, **extra_data) -> PendingFact:
-        return cls(stream=stream, type=event.type, data={**event.data(), **extra_data}, occurred=event.date,
-                   reported=event.reported, idempotency_key=event.idempotency_key, id=event_id)
 
 
 INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE, whatever the server's language
@@ -99,19 +79,34 @@ AMBIGUOUS_SHOWN = 5  # the matches an ambiguous prefix lists
 _ID_PREFIX = re.compile(r"[0-9a-f-]+")
 
 
-def unknown_drug(drug: str, known: Iterable[str] = ()) -> UnknownDrug:
-    return UnknownDrug(f"unknown drug {drug!r}{did_you_mean(drug, known)}: the store has no event or alias for it "
-                       f"(see `milestones drugs`)")
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
-@dataclass(frozen=True)
+@dataclass
 class Head:
-    """The last row of the log as an appender sees it under the lock."""
+    """The last row of the log as an appender sees it under the lock; `_insert` moves it
+    past the rows it writes."""
 
     position: int
     hash: str
     recorded: str  # the time the next rows get: the store's clock, never before the head's
     alias_count: int
+
+
+@dataclass
+class _ImportState:
+    """What an import carries from one chunk to the next."""
+
+    head: Head
+    registry: AliasRegistry
 
 
 class SQLStore(EventStore):
@@ -159,6 +154,11 @@ class SQLStore(EventStore):
 
     def _lock_for_initialize(self, conn: Connection) -> None:
         """Keep concurrent `init`s from racing to create the same tables."""
+
+    def _probe_indexes(self, conn: Connection) -> None:
+        """For the rest of the transaction, look keys up through the indexes: an import's
+        own rows, not yet counted in the planner's statistics, must not turn each chunk's
+        lookups into scans of the whole table."""
 
     # -- transactions and errors -----------------------------------------------------
     def _run(self, work: Callable[[Connection], T], write: bool = False) -> T:
@@ -358,56 +358,95 @@ class SQLStore(EventStore):
         stored (False: it was there already).
         A fact keeps its id when it has one (an import of an export): an id already
         stored is skipped when its content is the same and refused when not."""
+        facts = list(facts)
+
         def write(conn: Connection) -> list[bool]:
-            head = self._lock_and_read_head(conn)
-            registry = self._aliases(conn, alias_count=head.alias_count)
-            stored = {e.id: e for e in self._select_in(conn, E.c.id, [f.id for f in facts if f.id])}
-            # A fact whose idempotency key is stored was imported before: nothing to check again
-            # (a retraction imported twice would otherwise be refused as retracting twice).
-            keyed = {e.idempotency_key for e in self._select_in(
-                conn, E.c.idempotency_key, [f.idempotency_key for f in facts if f.idempotency_key and not f.id])}
-            fresh: list[PendingFact] = []
-            pending_ids: dict[str, PendingFact] = {}
-            retracted_here: set[str] = set()
-            created: list[bool | None] = []
-            for fact in facts:
-                old = stored.get(fact.id)
-                created.append(False)
-                if old is not None:
-                    difference = fact.difference(old)
-                    if difference:
-                        where = f"{fact.origin}: " if fact.origin else ""
-                        raise InvalidEvent(f"{where}event {fact.id} is already stored with another {difference}")
-                    continue
-                if fact.idempotency_key in keyed and not fact.id:
-                    continue
-                if fact.type == ALIAS and fact.retracts is not None:
-                    target = pending_ids.get(fact.retracts) or self._retractable(conn, fact.retracts, aliases_too=True)
-                    if target.type != ALIAS or fact.retracts in retracted_here:
-                        raise InvalidEvent(f"{fact.retracts} cannot be retracted here")
-                    retracted_here.add(fact.retracts)
-                    registry = registry.with_alias(fact.stream, fact.stream)  # the name stands alone again
-                elif fact.type == ALIAS:
-                    root = self._spelling(conn, registry.check_new(fact.stream, fact.data["canonical"]))
-                    if name_key(registry.resolve(fact.stream)) == name_key(root):
-                        continue  # the registry says so already
-                    fact.data = {"canonical": root}
-                    registry = registry.with_alias(fact.stream, root)
-                elif fact.type == RETRACTION:
-                    target = pending_ids.get(fact.retracts) or self._retractable(conn, fact.retracts)
-                    if target.type in (RETRACTION, ALIAS) or fact.retracts in retracted_here:
-                        raise InvalidEvent(f"{fact.retracts} cannot be retracted here")
-                    retracted_here.add(fact.retracts)
-                    fact.stream = target.stream
-                else:
-                    fact.stream = registry.resolve(fact.stream)
-                fresh.append(fact)
-                created[-1] = None  # decided by the insert: an idempotency key may be known
-                if fact.id:
-                    pending_ids[fact.id] = fact
-            results = iter(self._insert(conn, fresh, {}, head) if fresh else [])
-            return [next(results).created if c is None else c for c in created]
+            state = self._start_import(conn)
+            created: list[bool] = []
+            for i in range(0, len(facts), IMPORT_CHUNK):
+                created += self._import_chunk(conn, state, facts[i:i + IMPORT_CHUNK])
+            return created
         return self._run(write, write=True) if facts else []
+
+    def import_stream(self, facts: Iterable[PendingFact], progress: Callable[[ImportCount], None] | None = None,
+                      ) -> ImportCount:
+        """Append facts as the iterable yields them, IMPORT_CHUNK at a time, in one
+        transaction: memory holds one chunk whatever the input's size, and an error
+        anywhere (one the iterable raises for a bad line included) leaves nothing stored.
+        The append lock is held from the first fact to the commit."""
+        begun = False
+
+        def write(conn: Connection) -> ImportCount:
+            nonlocal begun
+            if begun:  # the iterable cannot be read twice
+                raise StoreUnavailable("the database failed the import after it had begun; nothing was stored: run "
+                                       "it again")
+            begun = True
+            state = self._start_import(conn)
+            count = ImportCount()
+            for chunk in _chunks(facts, IMPORT_CHUNK):
+                created = self._import_chunk(conn, state, chunk)
+                count.stored += sum(created)
+                count.present += len(created) - sum(created)
+                if progress is not None:
+                    progress(count)
+            return count
+        return self._run(write, write=True)
+
+    def _start_import(self, conn: Connection) -> _ImportState:
+        head = self._lock_and_read_head(conn)
+        self._probe_indexes(conn)
+        return _ImportState(head, self._aliases(conn, alias_count=head.alias_count))
+
+    def _import_chunk(self, conn: Connection, state: _ImportState, facts: Sequence[PendingFact]) -> list[bool]:
+        """Check and insert one chunk of an import. Earlier chunks are in the table
+        already (uncommitted, in this transaction), so the database answers for them."""
+        stored = {e.id: e for e in self._select_in(conn, E.c.id, [f.id for f in facts if f.id])}
+        # A fact whose idempotency key is stored was imported before: nothing to check again
+        # (a retraction imported twice would otherwise be refused as retracting twice).
+        keyed = {e.idempotency_key for e in self._select_in(
+            conn, E.c.idempotency_key, [f.idempotency_key for f in facts if f.idempotency_key and not f.id])}
+        fresh: list[PendingFact] = []
+        pending_ids: dict[str, PendingFact] = {}
+        retracted_here: set[str] = set()
+        created: list[bool | None] = []
+        for fact in facts:
+            old = stored.get(fact.id) if fact.id else None
+            created.append(False)
+            if old is not None:
+                difference = fact.difference(old)
+                if difference:
+                    where = f"{fact.origin}: " if fact.origin else ""
+                    raise InvalidEvent(f"{where}event {fact.id} is already stored with another {difference}")
+                continue
+            if fact.idempotency_key in keyed and not fact.id:
+                continue
+            if fact.type == ALIAS and fact.retracts is not None:
+                target = pending_ids.get(fact.retracts) or self._retractable(conn, fact.retracts, aliases_too=True)
+                if target.type != ALIAS or fact.retracts in retracted_here:
+                    raise InvalidEvent(f"{fact.retracts} cannot be retracted here")
+                retracted_here.add(fact.retracts)
+                state.registry = state.registry.with_alias(fact.stream, fact.stream)  # the name stands alone again
+            elif fact.type == ALIAS:
+                root = self._spelling(conn, state.registry.check_new(fact.stream, fact.data["canonical"]))
+                if name_key(state.registry.resolve(fact.stream)) == name_key(root):
+                    continue  # the registry says so already
+                fact.data = {"canonical": root}
+                state.registry = state.registry.with_alias(fact.stream, root)
+            elif fact.type == RETRACTION:
+                target = pending_ids.get(fact.retracts) or self._retractable(conn, fact.retracts)
+                if target.type in (RETRACTION, ALIAS) or fact.retracts in retracted_here:
+                    raise InvalidEvent(f"{fact.retracts} cannot be retracted here")
+                retracted_here.add(fact.retracts)
+                fact.stream = target.stream
+            else:
+                fact.stream = state.registry.resolve(fact.stream)
+            fresh.append(fact)
+            created[-1] = None  # decided by the insert: an idempotency key may be known
+            if fact.id:
+                pending_ids[fact.id] = fact
+        results = iter(self._insert(conn, fresh, {}, state.head) if fresh else [])
+        return [next(results).created if c is None else c for c in created]
 
     def _retractable(self, conn: Connection, event_id: str, aliases_too: bool = False) -> RecordedEvent:
         rows = self._select_in(conn, E.c.id, [event_id])
@@ -493,7 +532,7 @@ class SQLStore(EventStore):
                 version = versions.get(key, 0) + 1
                 versions[key] = version
                 event_id = fact.id or new_event_id()
-                occurred, reported, data = fact.occurred.to_json(), fact.reported.to_json(), encode_data(fact.data)
+                occurred, reported, data = fact.occurred.to_json(), fact.reported.to_json(), fact.encoded_data()
                 previous = row_hash(previous, position, event_id, fact.stream, version, fact.type, occurred,
                                     reported, recorded, data, fact.retracts, fact.idempotency_key)
                 start, end = day_bounds(fact.occurred)
@@ -501,6 +540,7 @@ class SQLStore(EventStore):
                              recorded, data, fact.retracts, fact.idempotency_key, previous))
                 results[i] = AppendResult(event_id, position, fact.stream, version, True)
             self._write_rows(conn, rows)
+            head.position, head.hash = position, previous
         for i, fact in enumerate(facts):
             if results[i] is None:
                 original = results[first_with_key[fact.idempotency_key]]
@@ -512,8 +552,8 @@ class SQLStore(EventStore):
         versions: dict[str, int] = {}
         spellings: dict[str, str] = {}
         keys = list({name_key(s) for s in streams})
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
+        for i in range(0, len(keys), IN_LIST):
+            chunk = keys[i:i + IN_LIST]
             sql = self._versions_sql.format(", ".join([f"({self._placeholder})"] * len(chunk)))
             cursor = conn.connection.cursor()
             cursor.execute(sql, tuple(chunk))
@@ -527,8 +567,8 @@ class SQLStore(EventStore):
     def _select_in(self, conn: Connection, column, values: Sequence[Any]) -> list[RecordedEvent]:
         out: list[RecordedEvent] = []
         values = list(dict.fromkeys(values))
-        for i in range(0, len(values), 500):
-            out += [row_to_event(r) for r in conn.execute(select(*COLUMNS).where(column.in_(values[i:i + 500])))]
+        for i in range(0, len(values), IN_LIST):
+            out += [row_to_event(r) for r in conn.execute(select(*COLUMNS).where(column.in_(values[i:i + IN_LIST])))]
         return out
 
     def _aliases(self, conn: Connection, recorded_by: datetime | None = None, alias_count: int | None = None,
@@ -603,7 +643,7 @@ class SQLStore(EventStore):
         time, read through the (stream_key, version) index so memory holds one stream."""
         query = (select(*COLUMNS).where(E.c.position <= up_to, E.c.type.not_in([ALIAS, WATCH]))
                  .order_by(E.c.stream_key, E.c.version))
-        rows = conn.execute(query.execution_options(stream_results=True, yield_per=5000))
+        rows = conn.execute(query.execution_options(stream_results=True, yield_per=PAGE))
         current, events = None, []
         for row in rows:
             if row[2] != current:
@@ -613,6 +653,37 @@ class SQLStore(EventStore):
             events.append(row_to_event(row))
         if events:
             yield current, events
+
+    def touched_after(self, position: int) -> tuple[set[str], int]:
+        """The stream names the facts after a position touch (an alias touches its
+        canonical drug too; watches and rejections touch no drug), and the last position."""
+        return self._run(lambda conn: self._touched_after(conn, position))
+
+    def _touched_after(self, conn: Connection, position: int) -> tuple[set[str], int]:
+        last = conn.execute(select(func.max(E.c.position))).scalar() or 0
+        if last <= position:
+            return set(), position
+        later = E.c.position > position
+        touched = set(conn.execute(select(E.c.stream).where(later, E.c.type.not_in([WATCH, REJECTION]))
+                                   .distinct()).scalars())
+        touched |= {json.loads(data)["canonical"]
+                    for data in conn.execute(select(E.c.data).where(later, E.c.type == ALIAS)).scalars()}
+        return touched, last
+
+    def read_drugs(self, conn: Connection, registry: AliasRegistry, drugs: Sequence[str],
+                    ) -> Iterator[tuple[str, list[RecordedEvent]]]:
+        """Each drug's milestones and retractions under every name it has, in position
+        order, with one query for IN_LIST drugs."""
+        other_names = {name_key(c): names for c, names in registry.groups().items()}
+        for start in range(0, len(drugs), IN_LIST):
+            chunk = drugs[start:start + IN_LIST]
+            owner = {name_key(name): drug for drug in chunk for name in [drug, *other_names.get(name_key(drug), [])]}
+            found: dict[str, list[RecordedEvent]] = {drug: [] for drug in chunk}
+            query = (select(*COLUMNS).where(E.c.stream_key.in_(list(owner)), E.c.type != ALIAS)
+                     .order_by(E.c.position))
+            for row in conn.execute(query):
+                found[owner[name_key(row[2])]].append(row_to_event(row))
+            yield from found.items()
 
     def keyed_events(self, key_prefix: str) -> dict[str, str]:
         """Idempotency key → id of the unretracted events whose keys start with a prefix
@@ -694,7 +765,7 @@ class SQLStore(EventStore):
                "ORDER BY position LIMIT {}")
         after = 0
         while True:
-            rows = self._run(lambda conn: _fetch_all(conn, sql.format(int(after), 20000)))
+            rows = self._run(lambda conn: _fetch_all(conn, sql.format(int(after), VERIFY_PAGE)))
             for (position, id_, stream, stream_key, version, type_, occurred, start, end, reported, recorded, data,
                  retracts, key, stored_hash) in rows:
                 report.events += 1
@@ -718,7 +789,7 @@ class SQLStore(EventStore):
                     anchor_found = True
                 stream_versions[stream_key] = version
                 previous, expected_position, last_recorded = stored_hash, position + 1, max(recorded, last_recorded)
-            if len(rows) < 20000:
+            if len(rows) < VERIFY_PAGE:
                 break
             after = rows[-1][0]
         report.faults += self._run(self._orphan_retractions)
@@ -776,24 +847,35 @@ class ProjectionTables:
         rows = self.store._run(lambda conn: conn.execute(query).all())
         return {drug: (json.loads(status), until) for drug, status, until in rows}
 
-    def save(self, statuses: Mapping[str, tuple[dict[str, Any], int]], removed: Sequence[str], checkpoint: int,
-             ) -> bool:
-        """Store new statuses and move the checkpoint, in one transaction, only if the
-        checkpoint has not moved meanwhile (another writer caught up first)."""
+    def catch_up(self, fold: Callable[[str, list[RecordedEvent]], tuple[dict[str, Any], int]]) -> int:
+        """Refold the drugs the facts after the checkpoint touch, write their rows and
+        move the checkpoint, in one transaction that holds the checkpoint row (a second
+        catch-up waits, then finds nothing to do); returns how many facts it covered."""
         S, C = schema.drug_status, schema.checkpoints
+        store = self.store
 
-        def write(conn: Connection) -> bool:
-            if self._checkpoint_for_update(conn) >= checkpoint:
-                return False
-            gone = list(removed) + list(statuses)
-            for i in range(0, len(gone), 500):
-                conn.execute(S.delete().where(S.c.drug.in_(gone[i:i + 500])))
-            rows = [dict(drug=d, status=encode_data(s), certain_until=u) for d, (s, u) in statuses.items()]
-            if rows:
-                conn.execute(insert(S), rows)
-            conn.execute(C.update().where(C.c.name == self.name).values(position=checkpoint))
-            return True
-        return self.store._run(write, write=True)
+        def write(conn: Connection) -> int:
+            checkpoint = self._checkpoint_for_update(conn)
+            touched, last = store._touched_after(conn, checkpoint)
+            if last == checkpoint:
+                return 0
+            registry = store._aliases(conn)
+            drugs: dict[str, str] = {}  # key → the canonical name, as the store spells it
+            for name in touched:
+                canonical = registry.resolve(name)
+                drugs.setdefault(name_key(canonical), name if canonical == name else store._spelling(conn, canonical))
+            # A name merged into another drug by an alias no longer has a row of its own.
+            gone = [n for n in touched if n not in drugs.values()] + list(drugs.values())
+            for i in range(0, len(gone), IN_LIST):
+                conn.execute(S.delete().where(S.c.drug.in_(gone[i:i + IN_LIST])))
+            rows = (dict(drug=drug, status=encode_data(status), certain_until=until)
+                    for drug, events in store.read_drugs(conn, registry, sorted(drugs.values()))
+                    for status, until in [fold(drug, events)])
+            for chunk in _chunks(rows, PROJECTION_CHUNK):
+                conn.execute(insert(S), chunk)
+            conn.execute(C.update().where(C.c.name == self.name).values(position=last))
+            return last - checkpoint
+        return store._run(write, write=True)
 
     def replace(self, produce: Callable[[Connection], Iterable[tuple[str, tuple[dict[str, Any], int]]]],
                 checkpoint: int) -> int:
@@ -808,7 +890,7 @@ class ProjectionTables:
             count, chunk = 0, []
             for drug, (status, until) in produce(conn):
                 chunk.append(dict(drug=drug, status=encode_data(status), certain_until=until))
-                if len(chunk) == 1000:
+                if len(chunk) == PROJECTION_CHUNK:
                     conn.execute(insert(S), chunk)
                     count, chunk = count + len(chunk), []
             if chunk:

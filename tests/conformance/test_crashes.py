@@ -31,7 +31,7 @@ for batch in range(start, start + 1000):
     catch_up(store)
 """.replace("BATCH", str(BATCH))
 
-IMPORT_WORKER = "import sys; from cli import main; sys.argv = ['milestones'] + sys.argv[1:]; main()"
+IMPORT_WORKER = "import sys; from milestones_cli import main; sys.argv = ['milestones'] + sys.argv[1:]; main()"
 
 
 def kill_at_random(args: list[str], rng: random.Random) -> None:

@@ -10,7 +10,7 @@ import sqlite3
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
-from cli import cli
+from milestones_cli import cli
 
 
 def invoke(url, *args):

@@ -71,7 +71,7 @@ def test_the_writer_appends_and_the_reader_reads(roles):
 def test_the_command_line_under_each_role(roles):
     from click.testing import CliRunner
 
-    from cli import cli
+    from milestones_cli import cli
     writer_url, reader_url, _ = roles
     runner = CliRunner()
     appended = runner.invoke(cli, ["--db", writer_url, "append", "toripalimab", "launched", "--date", "2019-03"])
@@ -123,7 +123,7 @@ def test_the_writer_cannot_change_what_status_reports_except_by_appending(roles,
 def test_status_is_right_while_the_projection_lags_and_the_projector_catches_it_up(roles):
     from click.testing import CliRunner
 
-    from cli import cli
+    from milestones_cli import cli
     from eventstore.store.sql import ProjectionTables
     runner = CliRunner()
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy import text
 
 from eventstore import ConcurrencyError, InvalidDate, InvalidEvent, NewEvent, UnknownDrug, open_store
-from eventstore.store.sql import PendingFact
+from eventstore.store.base import PendingFact
 
 
 def approval(drug="toripalimab", date="2018-12-17", **extra):
@@ -287,3 +287,38 @@ def test_merging_two_drugs_with_milestones_or_moving_a_name_needs_asking(store):
     store.add_alias("APG-1387", "toripalimab", merge=True)
     store.add_alias("Keytruda", "toripalimab", move=True)
     assert store.canonical_name("Keytruda") == "toripalimab" and len(store.read_drug("toripalimab")) == 2
+
+
+def _plain_lines(count: int, bad_at: int | None = None):
+    for i in range(count):
+        yield ("{not json" if i == bad_at else
+               f'{{"drug": "drug-{i % 7}", "type": "phase_started", "date": "2019-{1 + i % 12:02d}", "phase": "1", '
+               f'"source": "https://example.org/{i}"}}')
+
+
+def test_an_import_streams_in_chunks_and_a_bad_line_late_stores_nothing(store):
+    from eventstore.jsonl import iter_lines
+    from eventstore.store.sql import IMPORT_CHUNK
+
+    total = 2 * IMPORT_CHUNK + 3
+    consumed = []
+
+    def lines():
+        for number, line in enumerate(_plain_lines(total), 1):
+            consumed.append(number)
+            yield line
+
+    progress = []
+    count = store.import_stream(iter_lines(lines()), lambda c: progress.append((c.stored, len(consumed))))
+    assert (count.stored, count.present) == (total, 0)
+    # Each chunk was written before the next was read: memory holds one chunk.
+    assert progress[0] == (IMPORT_CHUNK, IMPORT_CHUNK)
+    assert [stored for stored, _ in progress] == [IMPORT_CHUNK, 2 * IMPORT_CHUNK, total]
+    assert store.head()[0] == total
+
+    again = store.import_stream(iter_lines(_plain_lines(total)))
+    assert (again.stored, again.present) == (0, total)
+    with pytest.raises(InvalidEvent, match=f"-:{total + 1}: not JSON"):
+        store.import_stream(iter_lines(_plain_lines(total + 5, bad_at=total)))
+    assert store.head()[0] == total  # chunks of the failed file written before the bad line were rolled back
+    assert store.verify().sound
