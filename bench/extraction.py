@@ -36,8 +36,10 @@ SPEED_PASSES = 3
 def _row(name: str, counts: Counter) -> str:
     p, r, f = prf(counts)
     attributes = sum(counts[f"{a} right"] for a in ATTRIBUTES) / max(1, sum(counts[f"{a} total"] for a in ATTRIBUTES))
-    return (f"  {name:<13}{p:>7.3f}{r:>7.3f}{f:>7.3f}{attributes:>7.3f}{counts['forward-looking emitted']:>5}"
-            f"{counts['tp']:>6}{counts['fp']:>6}{counts['fn']:>6}")
+    return (
+        f"  {name:<13}{p:>7.3f}{r:>7.3f}{f:>7.3f}{attributes:>7.3f}{counts['forward-looking emitted']:>5}"
+        f"{counts['tp']:>6}{counts['fp']:>6}{counts['fn']:>6}"
+    )
 
 
 def _table(title: str, per_slice: dict[str, Counter]) -> float:
@@ -61,8 +63,9 @@ def _score(corpus: list[Text], events_of, errors_for: str | None) -> dict[str, C
         if t.slice == errors_for:
             for e, matched, duplicate in zip(events, a.matched, a.duplicate):
                 if not matched and not duplicate:
-                    print(f"  FP {t.id}: {e.drug} {e.type} {e.date.to_json()} ({e.confidence or 0:.2f}) | "
-                          f"{e.quote[:150]}")
+                    print(
+                        f"  FP {t.id}: {e.drug} {e.type} {e.date.to_json()} ({e.confidence or 0:.2f}) | {e.quote[:150]}"
+                    )
             for g in a.missed:
                 print(f"  FN {t.id}: {g['drug']} {g['type']} {g['date']}")
     return per_slice
@@ -76,16 +79,21 @@ def _speed(corpus: list[Text]) -> None:
             extract(t.text, t.published)
         passes.append(time.perf_counter() - start)
     best = min(passes)
-    print(f"\nspeed: {len(corpus) / best:,.0f} texts/s ({best * 1000 / len(corpus):.1f} ms a text, one core, best of "
-          f"{SPEED_PASSES} passes over {len(corpus)} texts; first pass {len(corpus) / passes[0]:,.0f} texts/s; "
-          f"target >= 100)")
+    print(
+        f"\nspeed: {len(corpus) / best:,.0f} texts/s ({best * 1000 / len(corpus):.1f} ms a text, one core, best of "
+        f"{SPEED_PASSES} passes over {len(corpus)} texts; first pass {len(corpus) / passes[0]:,.0f} texts/s; "
+        f"target >= 100)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--show-errors", metavar="SLICE", help="list false positives and negatives of one slice "
-                                                               "(left out, else shipped)")
+    parser.add_argument(
+        "--show-errors",
+        metavar="SLICE",
+        help="list false positives and negatives of one slice (left out, else shipped)",
+    )
     parser.add_argument("--skip-left-out", action="store_true", help="no training: the shipped model only")
     args = parser.parse_args()
     corpus = list(texts(args.corpus))
@@ -97,19 +105,27 @@ def main() -> None:
 
         held_out = left_out(corpus, lambda name: print(f"  training without {name}…", file=sys.stderr))
         by_text = {r.text.id: r for r in held_out}
-        lead = _table(f"left out, at the emit threshold {model.emit_threshold:.2f} (each slice by models trained "
-                      f"without it)", _score(corpus, lambda t: [e for e in by_text[t.id].extraction.events
-                                                               if (e.confidence or 0) >= model.emit_threshold],
-                                             args.show_errors))
+        lead = _table(
+            f"left out, at the emit threshold {model.emit_threshold:.2f} (each slice by models trained without it)",
+            _score(
+                corpus,
+                lambda t: [e for e in by_text[t.id].extraction.events if (e.confidence or 0) >= model.emit_threshold],
+                args.show_errors,
+            ),
+        )
         for name, threshold in (("emit", model.emit_threshold), ("ingest", model.ingest_threshold)):
             unseen = [r for r in held_out if r.slice not in RULE_SLICES]
             for label, reads in (("unseen", unseen), ("all", held_out)):
                 p, r, f = prf(score_at(reads, threshold))
                 print(f"  {name} threshold {threshold:.2f}, {label}: precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
-    _table("shipped model (trained on every slice: in-sample)",
-           _score(corpus, lambda t: extract(t.text, t.published).events, None if lead is not None else args.show_errors))
-    _table("rules alone (every candidate, no model)", _score(corpus, lambda t: candidates(t.text, t.published).events,
-                                                             None))
+    _table(
+        "shipped model (trained on every slice: in-sample)",
+        _score(corpus, lambda t: extract(t.text, t.published).events, None if lead is not None else args.show_errors),
+    )
+    _table(
+        "rules alone (every candidate, no model)",
+        _score(corpus, lambda t: candidates(t.text, t.published).events, None),
+    )
     _speed(corpus)
     if lead is not None:
         print(f"\nleave-one-slice-out micro F1 on the 15 slices the rules never saw: {lead:.3f}")

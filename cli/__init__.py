@@ -53,15 +53,31 @@ def fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-@click.group(cls=MilestonesGroup, epilog=EXAMPLES, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "location", envvar="MILESTONES_DB", metavar="STORE",
-              help="A SQLite file or an SQLAlchemy URL (postgresql+psycopg://…). "
-                   "Default: $MILESTONES_DB, else a per-user file under the XDG data directory.")
-@click.option("--lock-timeout", "lock_timeout", envvar="MILESTONES_LOCK_TIMEOUT", type=click.FloatRange(min=0.001),
-              default=DEFAULT_LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
-              help="How long a write waits for another writer to let go of the store before it gives up (exit 3, "
-                   "naming the holder where the database can). Also $MILESTONES_LOCK_TIMEOUT.")
+@click.group(
+    cls=MilestonesGroup,
+    epilog=EXAMPLES,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db",
+    "location",
+    envvar="MILESTONES_DB",
+    metavar="STORE",
+    help="A SQLite file or an SQLAlchemy URL (postgresql+psycopg://…). "
+    "Default: $MILESTONES_DB, else a per-user file under the XDG data directory.",
+)
+@click.option(
+    "--lock-timeout",
+    "lock_timeout",
+    envvar="MILESTONES_LOCK_TIMEOUT",
+    type=click.FloatRange(min=0.001),
+    default=DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a write waits for another writer to let go of the store before it gives up (exit 3, "
+    "naming the holder where the database can). Also $MILESTONES_LOCK_TIMEOUT.",
+)
 @click.version_option(package_name="milestones")
 @click.pass_context
 def cli(ctx: click.Context, location: str | None, lock_timeout: float) -> None:
@@ -70,6 +86,7 @@ def cli(ctx: click.Context, location: str | None, lock_timeout: float) -> None:
         click.echo(ctx.get_help())
         return
     from .context import StoreContext
+
     ctx.obj = StoreContext(location, f"milestones {ctx.invoked_subcommand}", lock_timeout)
 
 

@@ -9,8 +9,9 @@ from eventstore.store import SQLStore, normalise_url, open_store
 
 
 class StoreContext:
-    def __init__(self, location: str | None, application_name: str = "milestones",
-                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
+    def __init__(
+        self, location: str | None, application_name: str = "milestones", lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    ):
         self.location = location
         self.application_name = application_name
         self.lock_timeout = lock_timeout

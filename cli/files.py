@@ -65,9 +65,10 @@ def read_lines(name: str, max_characters: int) -> Iterator[str]:
                 return
             number += 1
             line = _decode(name, raw, f":{number}")
-            if len(raw) >= limit and not raw.endswith(b"\n") or len(line.rstrip("\r\n")) > max_characters:
-                raise MilestonesError(f"{name}:{number}: line longer than {max_characters:,} characters, the most "
-                                      f"a line may hold")
+            if (len(raw) >= limit and not raw.endswith(b"\n")) or len(line.rstrip("\r\n")) > max_characters:
+                raise MilestonesError(
+                    f"{name}:{number}: line longer than {max_characters:,} characters, the most a line may hold"
+                )
             yield line.rstrip("\r\n")
     finally:
         if stream is not sys.stdin.buffer:

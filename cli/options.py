@@ -17,11 +17,13 @@ def _compose(*decorators: Callable) -> Callable:
         for decorator in reversed(decorators):
             function = decorator(function)
         return function
+
     return apply
 
 
 def date_callback(parse: Callable) -> Callable:
     """A click callback that parses a date option, a bad date being a usage error."""
+
     def callback(ctx, param, value):
         if value is None:
             return None
@@ -29,6 +31,7 @@ def date_callback(parse: Callable) -> Callable:
             return parse(value)
         except InvalidDate as error:
             raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+
     return callback
 
 
@@ -37,8 +40,9 @@ attribute_options = _compose(
     click.option("--agency", help="Regulator: FDA, EMA, EC, NMPA, PMDA, MHRA, …"),
     click.option("--application", help="Application: NDA, BLA, MAA, sNDA, sBLA, IND, …"),
     click.option("--pathway", help="For approvals: full, conditional, accelerated."),
-    click.option("--designation", help="priority_review, breakthrough, orphan, fast_track, prime, rmat, "
-                                       "rare_pediatric_disease."),
+    click.option(
+        "--designation", help="priority_review, breakthrough, orphan, fast_track, prime, rmat, rare_pediatric_disease."
+    ),
     click.option("--indication", help="The indication, in short."),
     click.option("--partner", "partners", multiple=True, help="A partner company (repeatable)."),
     click.option("--region", "regions", multiple=True, help="A country or region of a trial (repeatable)."),
@@ -48,12 +52,27 @@ attribute_options = _compose(
 )
 
 clock_options = _compose(
-    click.option("--as-of", "as_of", metavar="D", callback=date_callback(parse_cutoff_day),
-                 help="What had happened in the world by D (occurred clock; 2019-03 means its last day)."),
-    click.option("--known-at", "known_at", metavar="D", callback=date_callback(parse_cutoff_day),
-                 help="What had been made public by D (reported clock)."),
-    click.option("--recorded-by", "recorded_by", metavar="T", callback=date_callback(parse_cutoff_instant),
-                 help="Exactly what this store said at T (recorded clock; a date means the end of that day, UTC)."),
+    click.option(
+        "--as-of",
+        "as_of",
+        metavar="D",
+        callback=date_callback(parse_cutoff_day),
+        help="What had happened in the world by D (occurred clock; 2019-03 means its last day).",
+    ),
+    click.option(
+        "--known-at",
+        "known_at",
+        metavar="D",
+        callback=date_callback(parse_cutoff_day),
+        help="What had been made public by D (reported clock).",
+    ),
+    click.option(
+        "--recorded-by",
+        "recorded_by",
+        metavar="T",
+        callback=date_callback(parse_cutoff_instant),
+        help="Exactly what this store said at T (recorded clock; a date means the end of that day, UTC).",
+    ),
 )
 
 event_type_argument = click.argument("event_type", metavar="TYPE", type=click.Choice(list(EVENT_TYPES)))
@@ -64,6 +83,13 @@ def cutoffs(as_of, known_at, recorded_by) -> Cutoffs:
 
 
 def attributes(phase, agency, application, pathway, designation, indication, partners, regions) -> dict:
-    return {"phase": phase, "agency": agency, "application": application, "pathway": pathway,
-            "designation": designation, "indication": indication, "partners": list(partners),
-            "region": list(regions)}
+    return {
+        "phase": phase,
+        "agency": agency,
+        "application": application,
+        "pathway": pathway,
+        "designation": designation,
+        "indication": indication,
+        "partners": list(partners),
+        "region": list(regions),
+    }

@@ -29,22 +29,24 @@ def safe_cell(value: Any) -> str:
 
 
 def output_option(*formats: str, default: str = "table") -> Callable:
-    return click.option("--format", "fmt", type=click.Choice(formats), default=default, show_default=True,
-                        help="Output format.")
+    return click.option(
+        "--format", "fmt", type=click.Choice(formats), default=default, show_default=True, help="Output format."
+    )
 
 
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
-           json_rows: Sequence[Any] | None = None) -> None:
+def render(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, json_rows: Sequence[Any] | None = None
+) -> None:
     """Print `rows` (dicts keyed by `columns`) as a table or CSV; JSON prints
     `json_rows` when given (the full objects), else the rows themselves."""
     if fmt == "json":
         emit_json(list(json_rows if json_rows is not None else rows))
     elif fmt == "jsonl":
-        for row in (json_rows if json_rows is not None else rows):
+        for row in json_rows if json_rows is not None else rows:
             click.echo(json.dumps(row, ensure_ascii=False))
     elif fmt == "csv":
         buffer = io.StringIO()
@@ -56,8 +58,9 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
     elif not rows:
         click.echo("(nothing)", err=True)
     else:
-        click.echo(tabulate([[safe_cell(row.get(c)) for c in columns] for row in rows], headers=columns,
-                            disable_numparse=True))
+        click.echo(
+            tabulate([[safe_cell(row.get(c)) for c in columns] for row in rows], headers=columns, disable_numparse=True)
+        )
 
 
 class progress:

@@ -11,16 +11,26 @@ WIDTH = 100
 
 
 def _help(command: click.Command, path: str, parent: click.Context | None) -> str:
-    ctx = click.Context(command, info_name=path.split()[-1], parent=parent, terminal_width=WIDTH,
-                        max_content_width=WIDTH, **command.context_settings)
+    ctx = click.Context(
+        command,
+        info_name=path.split()[-1],
+        parent=parent,
+        terminal_width=WIDTH,
+        max_content_width=WIDTH,
+        **command.context_settings,
+    )
     return command.get_help(ctx), ctx
 
 
 def reference() -> str:
-    parts = ["# Command reference", "",
-             "Every command's help, as `milestones COMMAND --help` prints it. Shell completion is click's own:",
-             "`eval \"$(_MILESTONES_COMPLETE=bash_source milestones)\"` in `~/.bashrc` (or `zsh_source`,",
-             "`fish_source`).", ""]
+    parts = [
+        "# Command reference",
+        "",
+        "Every command's help, as `milestones COMMAND --help` prints it. Shell completion is click's own:",
+        '`eval "$(_MILESTONES_COMPLETE=bash_source milestones)"` in `~/.bashrc` (or `zsh_source`,',
+        "`fish_source`).",
+        "",
+    ]
     text, root = _help(cli, "milestones", None)
     parts += ["## milestones", "", "```", text, "```", ""]
 
@@ -31,6 +41,7 @@ def reference() -> str:
             parts.extend([f"## {prefix} {name}", "", "```", text, "```", ""])
             if isinstance(command, click.Group):
                 walk(command, f"{prefix} {name}", ctx)
+
     walk(cli, "milestones", root)
     return "\n".join(parts)
 

@@ -2,13 +2,35 @@
 
 from .aliases import AliasRegistry
 from .dates import PartialDate
-from .errors import (ConcurrencyError, InvalidDate, InvalidEvent, LockTimeout, MilestonesError, StoreUnavailable,
-                     UnknownDrug, UnknownEvent)
+from .errors import (
+    ConcurrencyError,
+    InvalidDate,
+    InvalidEvent,
+    LockTimeout,
+    MilestonesError,
+    StoreUnavailable,
+    UnknownDrug,
+    UnknownEvent,
+)
 from .events import EVENT_TYPES, NewEvent, RecordedEvent
 from .store import AppendResult, EventStore, VerifyReport, open_store
 
 __all__ = [
-    "AliasRegistry", "AppendResult", "ConcurrencyError", "EVENT_TYPES", "EventStore", "InvalidDate",
-    "InvalidEvent", "LockTimeout", "MilestonesError", "NewEvent", "PartialDate", "RecordedEvent", "StoreUnavailable",
-    "UnknownDrug", "UnknownEvent", "VerifyReport", "open_store",
+    "EVENT_TYPES",
+    "AliasRegistry",
+    "AppendResult",
+    "ConcurrencyError",
+    "EventStore",
+    "InvalidDate",
+    "InvalidEvent",
+    "LockTimeout",
+    "MilestonesError",
+    "NewEvent",
+    "PartialDate",
+    "RecordedEvent",
+    "StoreUnavailable",
+    "UnknownDrug",
+    "UnknownEvent",
+    "VerifyReport",
+    "open_store",
 ]

@@ -29,8 +29,10 @@ def did_you_mean(name: str, names: Iterable[str]) -> str:
 
 
 def unknown_drug(drug: str, known: Iterable[str] = ()) -> UnknownDrug:
-    return UnknownDrug(f"unknown drug {drug!r}{did_you_mean(drug, known)}: the store has no event or alias for it "
-                       f"(see `milestones drugs`)")
+    return UnknownDrug(
+        f"unknown drug {drug!r}{did_you_mean(drug, known)}: the store has no event or alias for it "
+        f"(see `milestones drugs`)"
+    )
 
 
 class AliasRegistry:
@@ -58,8 +60,9 @@ class AliasRegistry:
     def names_of(self, canonical: str) -> list[str]:
         """Every name that resolves to `canonical`, the canonical name first."""
         key = name_key(canonical)
-        return [canonical] + sorted(name for k, (name, _) in self._target.items()
-                                    if k != key and name_key(self.resolve(name)) == key)
+        return [canonical] + sorted(
+            name for k, (name, _) in self._target.items() if k != key and name_key(self.resolve(name)) == key
+        )
 
     def check_new(self, name: str, canonical: str) -> str:
         """The canonical a new alias would point at; refuses a cycle."""

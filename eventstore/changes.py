@@ -15,7 +15,6 @@ from .status import describe
 from .store.sql import SQLStore
 
 
-
 @dataclass(frozen=True)
 class Change:
     recorded: datetime
@@ -26,8 +25,14 @@ class Change:
     id: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"recorded": self.recorded.isoformat(), "drug": self.drug, "kind": self.kind,
-                "severity": self.severity, "summary": self.summary, "id": self.id}
+        return {
+            "recorded": self.recorded.isoformat(),
+            "drug": self.drug,
+            "kind": self.kind,
+            "severity": self.severity,
+            "summary": self.summary,
+            "id": self.id,
+        }
 
 
 def _when(fact: RecordedEvent) -> str:
@@ -54,34 +59,73 @@ def changes(store: SQLStore, since: datetime) -> list[Change]:
             severity = EVENT_TYPES[fact.type].severity
             if kind == "refinement" and severity == "minor":
                 severity = "notable"
-            out.append(Change(fact.recorded, drug, kind, severity,
-                              f"{describe(fact.type, fact.attributes)}, {_when(fact)}", fact.id))
+            out.append(
+                Change(
+                    fact.recorded,
+                    drug,
+                    kind,
+                    severity,
+                    f"{describe(fact.type, fact.attributes)}, {_when(fact)}",
+                    fact.id,
+                )
+            )
         elif fact.kind == "retraction":
             target = by_id.get(fact.retracts)
             what = describe(target.type, target.attributes) if target else fact.retracts
-            out.append(Change(fact.recorded, drug, "retraction", "minor",
-                              f"retracted: {what} ({fact.data.get('reason')})", fact.id))
+            out.append(
+                Change(
+                    fact.recorded,
+                    drug,
+                    "retraction",
+                    "minor",
+                    f"retracted: {what} ({fact.data.get('reason')})",
+                    fact.id,
+                )
+            )
         else:
             key = expectations.key_of(drug, fact.data["expects"], fact.attributes)
-            earlier = [f for f in histories[name_key(drug)] if f.kind == "expectation" and f.position < fact.position
-                       and expectations.key_of(drug, f.data["expects"], f.attributes) == key]
+            earlier = [
+                f
+                for f in histories[name_key(drug)]
+                if f.kind == "expectation"
+                and f.position < fact.position
+                and expectations.key_of(drug, f.data["expects"], f.attributes) == key
+            ]
             what = describe(fact.data["expects"], fact.attributes)
             if earlier:
                 moved = earlier[-1].data["window"] != fact.data["window"]
-                out.append(Change(fact.recorded, drug, "revision", "critical" if moved else "minor",
-                                  f"{what} now expected {fact.data['window']} (was {earlier[-1].data['window']})",
-                                  fact.id))
+                out.append(
+                    Change(
+                        fact.recorded,
+                        drug,
+                        "revision",
+                        "critical" if moved else "minor",
+                        f"{what} now expected {fact.data['window']} (was {earlier[-1].data['window']})",
+                        fact.id,
+                    )
+                )
             else:
-                out.append(Change(fact.recorded, drug, "expectation", "minor",
-                                  f"{what} expected {fact.data['window']}", fact.id))
+                out.append(
+                    Change(
+                        fact.recorded, drug, "expectation", "minor", f"{what} expected {fact.data['window']}", fact.id
+                    )
+                )
     for history in histories.values():
         for expected in expectations.fold(history, registry):
             event = expected.resolved_by
             if event is not None and event.recorded > since:
                 severity = "critical" if expected.resolution.startswith("different") else "notable"
-                out.append(Change(event.recorded, expected.drug, "resolution", severity,
-                                  f"{describe(expected.expects, expected.fact.attributes)} expected "
-                                  f"{expected.window.text}: {expected.resolution}", event.id))
+                out.append(
+                    Change(
+                        event.recorded,
+                        expected.drug,
+                        "resolution",
+                        severity,
+                        f"{describe(expected.expects, expected.fact.attributes)} expected "
+                        f"{expected.window.text}: {expected.resolution}",
+                        event.id,
+                    )
+                )
     return sorted(out, key=lambda c: (c.recorded, c.kind == "resolution"))
 
 
@@ -109,8 +153,13 @@ def watched_changes(store: SQLStore, since: datetime) -> list[Change]:
         fact = facts.get(change.id)
         # A retraction or a correction concerns the event it undoes: a watch that matched
         # that event matches its undoing (a retraction's own words are only the reason).
-        undone = fact.retracts if fact is not None and fact.kind == "retraction" else \
-            fact.data.get("corrects") if fact is not None else None
+        undone = (
+            fact.retracts
+            if fact is not None and fact.kind == "retraction"
+            else fact.data.get("corrects")
+            if fact is not None
+            else None
+        )
         matched = [] if fact is not None and fact.kind == "retraction" else [fact]
         if undone is not None:
             matched.append(facts.get(undone) or store.get(undone))

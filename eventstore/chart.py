@@ -12,8 +12,18 @@ from .errors import MilestonesError
 from .event_types import EVENT_TYPES
 from .status import Visible, describe, occurred_bounds
 
-PHASE_COLOURS = {"preclinical": "#d9d9d9", "1": "#c6dbef", "1b": "#c6dbef", "1/2": "#9ecae1", "2": "#9ecae1",
-                 "2a": "#9ecae1", "2b": "#6baed6", "2/3": "#6baed6", "3": "#3182bd", "4": "#08519c"}
+PHASE_COLOURS = {
+    "preclinical": "#d9d9d9",
+    "1": "#c6dbef",
+    "1b": "#c6dbef",
+    "1/2": "#9ecae1",
+    "2": "#9ecae1",
+    "2a": "#9ecae1",
+    "2b": "#6baed6",
+    "2/3": "#6baed6",
+    "3": "#3182bd",
+    "4": "#08519c",
+}
 # kind (each event type's `chart_marker`) → (marker, colour, label in the legend)
 MARKERS = {
     "filing": ("s", "#ff7f0e", "filing submitted / accepted"),
@@ -62,10 +72,16 @@ def _short(item: Visible) -> str:
     return text if len(text) <= 28 else text[:27] + "…"
 
 
-def draw(timelines: list[tuple[str, list[Visible]]], path: str | Path, as_of: date | None = None,
-         since: date | None = None, until: date | None = None) -> Chart:
+def draw(
+    timelines: list[tuple[str, list[Visible]]],
+    path: str | Path,
+    as_of: date | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> Chart:
     try:
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.dates as mdates
         import matplotlib.pyplot as plt
@@ -84,20 +100,37 @@ def draw(timelines: list[tuple[str, list[Visible]]], path: str | Path, as_of: da
     lanes = [drug for drug, _ in timelines]
     fig, ax = plt.subplots(figsize=(13, 1.6 + 1.0 * len(lanes)), dpi=110)
     texts = []
-    for lane, (drug, items) in enumerate(reversed(timelines)):
+    for lane, (_, items) in enumerate(reversed(timelines)):
         y = lane
-        starts = sorted((v for v in items if v.event.type == "phase_started" and v.event.date.is_known
-                         and v.event.attributes.get("phase")), key=lambda v: occurred_bounds(v.event)[0])
-        stops = sorted(occurred_bounds(v.event)[0] for v in items if v.event.date.is_known
-                       and v.event.type in ("phase_completed", "filing_submitted", "filing_accepted", "approved",
-                                            "discontinued", "trial_halted"))
+        starts = sorted(
+            (
+                v
+                for v in items
+                if v.event.type == "phase_started" and v.event.date.is_known and v.event.attributes.get("phase")
+            ),
+            key=lambda v: occurred_bounds(v.event)[0],
+        )
+        stops = sorted(
+            occurred_bounds(v.event)[0]
+            for v in items
+            if v.event.date.is_known
+            and v.event.type
+            in ("phase_completed", "filing_submitted", "filing_accepted", "approved", "discontinued", "trial_halted")
+        )
         for i, start in enumerate(starts):
             begin = occurred_bounds(start.event)[0]
-            later = [occurred_bounds(s.event)[0] for s in starts[i + 1:]] + [d for d in stops if d > begin]
+            later = [occurred_bounds(s.event)[0] for s in starts[i + 1 :]] + [d for d in stops if d > begin]
             finish = min(later, default=end_day)
             phase = start.event.attributes["phase"]
-            ax.barh(y, (finish - begin).days, left=mdates.date2num(begin), height=0.3,
-                    color=PHASE_COLOURS.get(phase, "#9ecae1"), edgecolor="none", zorder=1)
+            ax.barh(
+                y,
+                (finish - begin).days,
+                left=mdates.date2num(begin),
+                height=0.3,
+                color=PHASE_COLOURS.get(phase, "#9ecae1"),
+                edgecolor="none",
+                zorder=1,
+            )
         for item in items:
             kind = EVENT_TYPES[item.event.type].chart_marker
             middle = _midpoint(item)
@@ -106,10 +139,26 @@ def draw(timelines: list[tuple[str, list[Visible]]], path: str | Path, as_of: da
             marker, colour, _ = MARKERS[kind]
             start, finish = occurred_bounds(item.event)
             if start != finish:  # a partial date is drawn as the interval it stands for
-                ax.plot([mdates.date2num(start), mdates.date2num(finish)], [y, y], color=colour, linewidth=3,
-                        alpha=0.5, solid_capstyle="butt", zorder=2)
-            ax.plot(mdates.date2num(middle), y, marker=marker, color=colour, markersize=9, linestyle="none", zorder=3,
-                    markeredgecolor="white", markeredgewidth=0.6)
+                ax.plot(
+                    [mdates.date2num(start), mdates.date2num(finish)],
+                    [y, y],
+                    color=colour,
+                    linewidth=3,
+                    alpha=0.5,
+                    solid_capstyle="butt",
+                    zorder=2,
+                )
+            ax.plot(
+                mdates.date2num(middle),
+                y,
+                marker=marker,
+                color=colour,
+                markersize=9,
+                linestyle="none",
+                zorder=3,
+                markeredgecolor="white",
+                markeredgewidth=0.6,
+            )
             if kind in LABELLED:
                 texts.append((mdates.date2num(middle), y, _short(item)))
     ax.set_yticks(range(len(lanes)), list(reversed(lanes)))
@@ -122,10 +171,11 @@ def draw(timelines: list[tuple[str, list[Visible]]], path: str | Path, as_of: da
         ax.spines[spine].set_visible(False)
     if as_of:
         ax.axvline(mdates.date2num(as_of), color="#d62728", linestyle="--", linewidth=1, zorder=4)
-        ax.text(mdates.date2num(as_of), len(lanes) - 0.15, f" as of {as_of}", color="#d62728", fontsize=8,
-                va="top")
-    handles = [Line2D([], [], marker=m, color=c, linestyle="none", markersize=8, label=label)
-               for m, c, label in MARKERS.values()]
+        ax.text(mdates.date2num(as_of), len(lanes) - 0.15, f" as of {as_of}", color="#d62728", fontsize=8, va="top")
+    handles = [
+        Line2D([], [], marker=m, color=c, linestyle="none", markersize=8, label=label)
+        for m, c, label in MARKERS.values()
+    ]
     handles += [Patch(color=PHASE_COLOURS[p], label=f"phase {p}") for p in ("1", "2", "2b", "3")]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=6, fontsize=8, frameon=False)
     fig.tight_layout()
@@ -152,4 +202,3 @@ def _place_labels(fig, ax, texts):
         else:
             dropped += 1
     return placed, boxes, dropped
-

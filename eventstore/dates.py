@@ -10,8 +10,8 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
 from datetime import date, datetime, time, timezone
+from functools import cached_property, lru_cache
 
 from dateutil import parser as dateutil_parser
 
@@ -197,6 +197,7 @@ def _year_and_number(m: re.Match) -> tuple[int, int]:
 
 # -- cut-offs -------------------------------------------------------------------------
 
+
 def parse_cutoff_day(text: str) -> date:
     """A cut-off given as a (partial) date means its last day: `2019-03` → 2019-03-31."""
     when = PartialDate.parse(text)
@@ -247,11 +248,10 @@ def parse_instant(text: str) -> datetime:
     try:
         return moment.astimezone(timezone.utc)
     except OverflowError:
-        raise InvalidDate(f"{text.strip()!r} lies outside the instants the store holds (years 1 to 9999 in UTC)") \
-            from None
+        raise InvalidDate(
+            f"{text.strip()!r} lies outside the instants the store holds (years 1 to 9999 in UTC)"
+        ) from None
 
 
 def today_utc() -> date:
     return datetime.now(timezone.utc).date()
-
-

@@ -14,8 +14,7 @@ from .event_types import EVENT_TYPES, REGULATORY, names_where
 
 PHASES = ("1", "1b", "1/2", "2", "2a", "2b", "2/3", "3", "4")
 PATHWAYS = ("full", "conditional", "accelerated")
-DESIGNATIONS = ("priority_review", "breakthrough", "orphan", "fast_track", "prime", "rmat",
-                "rare_pediatric_disease")
+DESIGNATIONS = ("priority_review", "breakthrough", "orphan", "fast_track", "prime", "rmat", "rare_pediatric_disease")
 TEXT_ATTRIBUTES = ("phase", "agency", "application", "pathway", "designation", "indication")
 LIST_ATTRIBUTES = ("partners", "region")
 ATTRIBUTES = TEXT_ATTRIBUTES + LIST_ATTRIBUTES
@@ -115,8 +114,9 @@ class NewEvent:
             if name not in ATTRIBUTES:
                 raise InvalidEvent(f"unknown attribute {name!r}; attributes are: {', '.join(ATTRIBUTES)}")
             if name not in allowed:
-                raise InvalidEvent(f"{name} does not belong to a {self.type} event "
-                                   f"(it takes: {', '.join(sorted(allowed))})")
+                raise InvalidEvent(
+                    f"{name} does not belong to a {self.type} event (it takes: {', '.join(sorted(allowed))})"
+                )
             cleaned[name] = _clean_attribute(name, value)
         set_(self, "attributes", dict(sorted(cleaned.items())))
         for name in ("source", "quote", "note", "idempotency_key"):
@@ -128,13 +128,14 @@ class NewEvent:
         """The world's dates cannot lie ahead: a future milestone is an expectation."""
         today = today or today_utc()
         if self.date.is_known and self.date.start > today:
-            raise InvalidDate(f"{self.drug} {self.type} on {self.date} has not happened yet (today is "
-                              f"{today}); record what is expected with `milestones expect`")
+            raise InvalidDate(
+                f"{self.drug} {self.type} on {self.date} has not happened yet (today is "
+                f"{today}); record what is expected with `milestones expect`"
+            )
         if self.reported.is_known and self.reported.start > today:
             raise InvalidDate(f"the reported date {self.reported} lies in the future (today is {today})")
         if self.date.is_known and self.reported.is_known and self.date.start > self.reported.end:
-            raise InvalidDate(f"{self.drug} {self.type} on {self.date} is dated after its report "
-                              f"({self.reported})")
+            raise InvalidDate(f"{self.drug} {self.type} on {self.date} is dated after its report ({self.reported})")
 
     def data(self) -> dict[str, Any]:
         """What the store keeps of the event beyond its indexed columns."""
@@ -148,8 +149,7 @@ class NewEvent:
         return data
 
 
-_KINDS = {RETRACTION: "retraction", ALIAS: "alias", EXPECTATION: "expectation", WATCH: "watch",
-          REJECTION: "rejection"}
+_KINDS = {RETRACTION: "retraction", ALIAS: "alias", EXPECTATION: "expectation", WATCH: "watch", REJECTION: "rejection"}
 
 
 @dataclass(frozen=True)
@@ -189,8 +189,13 @@ class RecordedEvent:
         """The JSON form of PRODUCT.md: SCHEMA.md's fields, provenance, store fields."""
         out: dict[str, Any] = {}
         if with_store_fields:
-            out.update(id=self.id, position=self.position, version=self.version,
-                       recorded=format_instant(self.recorded), hash=self.hash)
+            out.update(
+                id=self.id,
+                position=self.position,
+                version=self.version,
+                recorded=format_instant(self.recorded),
+                hash=self.hash,
+            )
         out.update(drug=self.stream, type=self.type)
         if self.kind == "event":
             out["date"] = self.date.to_json()

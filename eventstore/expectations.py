@@ -20,7 +20,6 @@ from .event_types import EVENT_TYPES
 from .events import NewEvent, RecordedEvent
 
 
-
 @dataclass(frozen=True)
 class Window:
     """When a milestone is expected: a partial date (`2026-H2`) or an interval
@@ -65,8 +64,9 @@ class NewExpectation:
 
     def __post_init__(self):
         # The same vocabulary as the event it expects: an expectation checks like one.
-        checked = NewEvent(self.drug, self.expects, None, self.attributes, source=self.source, quote=self.quote,
-                           note=self.reason)
+        checked = NewEvent(
+            self.drug, self.expects, None, self.attributes, source=self.source, quote=self.quote, note=self.reason
+        )
         object.__setattr__(self, "drug", checked.drug)
         object.__setattr__(self, "attributes", checked.attributes)
         if isinstance(self.window, str):
@@ -107,8 +107,7 @@ class Expected:
         for name in ("source", "quote", "reason"):
             if self.fact.data.get(name) is not None:
                 out[name] = self.fact.data[name]
-        out.update(revisions=self.revisions, overdue=self.overdue(today), resolution=self.resolution,
-                   id=self.fact.id)
+        out.update(revisions=self.revisions, overdue=self.overdue(today), resolution=self.resolution, id=self.fact.id)
         return out
 
 
@@ -137,9 +136,12 @@ def fold(facts: list[RecordedEvent], registry: AliasRegistry) -> list[Expected]:
             # An event stored before the expectation resolves it only if it did not happen
             # before the window: an earlier one is another milestone of the same kind.
             if event.recorded < first_recorded[key] and not (
-                    event.date.is_known and event.date.interval[1] >= expected.window.start):
+                event.date.is_known and event.date.interval[1] >= expected.window.start
+            ):
                 continue
-            if name_key(registry.resolve(event.stream)) != key[0] or (agency and event.attributes.get("agency") != agency):
+            if name_key(registry.resolve(event.stream)) != key[0] or (
+                agency and event.attributes.get("agency") != agency
+            ):
                 continue
             if event.type == expected.expects:
                 expected.resolution = _timing(event, expected.window)
@@ -161,4 +163,3 @@ def _timing(event: RecordedEvent, window: Window) -> str:
     if start > window.end:
         return "late"
     return "on time"
-

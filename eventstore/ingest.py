@@ -61,8 +61,16 @@ def expectation_line(p: Proposed, source: str, text: str) -> dict[str, Any] | No
     an expectation needs a window)."""
     if not p.date.is_known:
         return None
-    return {"drug": p.drug, "type": EXPECTATION, "expects": p.type, "window": str(p.date), **p.attributes,
-            "source": source, "quote": p.quote[:2000], "idempotency_key": expectation_key(text_digest(text), p)}
+    return {
+        "drug": p.drug,
+        "type": EXPECTATION,
+        "expects": p.type,
+        "window": str(p.date),
+        **p.attributes,
+        "source": source,
+        "quote": p.quote[:2000],
+        "idempotency_key": expectation_key(text_digest(text), p),
+    }
 
 
 def _bounds(when: PartialDate, reported: date) -> tuple[date, date]:
@@ -72,31 +80,48 @@ def _bounds(when: PartialDate, reported: date) -> tuple[date, date]:
 
 def _same(p: Proposed, known: RecordedEvent, published: date) -> bool:
     """Whether the proposal tells the known event (its date read against the day of the news)."""
-    return same_milestone(p.type, p.attributes, known.type, known.attributes, _bounds(p.date, published),
-                          occurred_bounds(known))
+    return same_milestone(
+        p.type, p.attributes, known.type, known.attributes, _bounds(p.date, published), occurred_bounds(known)
+    )
 
 
-def _undone(registry: AliasRegistry, facts: list[RecordedEvent], rejections: list[RecordedEvent], p: Proposed,
-            drug: str, source: str, key: str, published: date) -> str:
+def _undone(
+    registry: AliasRegistry,
+    facts: list[RecordedEvent],
+    rejections: list[RecordedEvent],
+    p: Proposed,
+    drug: str,
+    source: str,
+    key: str,
+    published: date,
+) -> str:
     """Why a proposal was undone before (rejected in review, or its event retracted),
     where the same source or the same text proposed it; else ''."""
     retractions = {f.retracts: f for f in facts if f.kind == "retraction"}
     for event in facts:
         retraction = retractions.get(event.id)
-        if (retraction is not None and event.kind == "event" and (event.idempotency_key == key or event.source == source)
-                and _same(p, event, published)):
+        if (
+            retraction is not None
+            and event.kind == "event"
+            and (event.idempotency_key == key or event.source == source)
+            and _same(p, event, published)
+        ):
             return f"retracted {retraction.recorded.date()}: {retraction.data.get('reason')}"
     for rejection in rejections:
         data = rejection.data
-        if data["rejects"] == p.type and rejection.date == p.date and (
-                data.get("proposal_key") == key or data["source"] == source) and \
-                name_key(registry.resolve(data["proposed_drug"])) == name_key(registry.resolve(drug)):
+        if (
+            data["rejects"] == p.type
+            and rejection.date == p.date
+            and (data.get("proposal_key") == key or data["source"] == source)
+            and name_key(registry.resolve(data["proposed_drug"])) == name_key(registry.resolve(drug))
+        ):
             return f"rejected {rejection.recorded.date()}: {data['reason']}"
     return ""
 
 
-def decide(store: SQLStore, proposed: list[Proposed], published: date | None, source: str = "",
-           text: str = "") -> list[Decision]:
+def decide(
+    store: SQLStore, proposed: list[Proposed], published: date | None, source: str = "", text: str = ""
+) -> list[Decision]:
     """What to do with each proposed event of one text from `source`."""
     decisions = []
     history: dict[str, list[RecordedEvent]] = {}
@@ -119,9 +144,10 @@ def decide(store: SQLStore, proposed: list[Proposed], published: date | None, so
         match = next((v.event for v in visible(facts) if _same(p, v.event, published or date.max)), None)
         if match is None:
             decisions.append(Decision(p, drug, NEW, key=key))
-        elif p.date.is_known and (not match.date.is_known or
-                                  (match.date.start <= p.date.start and p.date.end <= match.date.end
-                                   and p.date != match.date)):
+        elif p.date.is_known and (
+            not match.date.is_known
+            or (match.date.start <= p.date.start and p.date.end <= match.date.end and p.date != match.date)
+        ):
             decisions.append(Decision(p, drug, REFINES, match, key=key))
         else:
             decisions.append(Decision(p, drug, KNOWN, match, key=key))
@@ -131,9 +157,16 @@ def decide(store: SQLStore, proposed: list[Proposed], published: date | None, so
 def _event(d: Decision, source: str, reported: PartialDate) -> NewEvent:
     p = d.proposed
     attributes = {**d.known.attributes, **p.attributes} if d.action == REFINES and d.known else p.attributes
-    event = NewEvent(d.known.stream if d.action == REFINES and d.known else d.drug, p.type, p.date, attributes,
-                     source=source, quote=p.quote[:2000], reported=reported if reported.is_known else None,
-                     idempotency_key=d.key)
+    event = NewEvent(
+        d.known.stream if d.action == REFINES and d.known else d.drug,
+        p.type,
+        p.date,
+        attributes,
+        source=source,
+        quote=p.quote[:2000],
+        reported=reported if reported.is_known else None,
+        idempotency_key=d.key,
+    )
     event.check_not_future()
     return event
 
@@ -144,15 +177,30 @@ def review_line(d: Decision, source: str, reported: PartialDate, verdict: str) -
     event = _event(d, source, reported)
     confidence = d.proposed.confidence
     line: dict[str, Any] = {"review": verdict, "confidence": None if confidence is None else round(confidence, 3)}
-    line.update(drug=event.drug, type=event.type, date=event.date.to_json(), **event.attributes, source=event.source,
-                quote=event.quote, reported=event.reported.to_json(), idempotency_key=event.idempotency_key)
+    line.update(
+        drug=event.drug,
+        type=event.type,
+        date=event.date.to_json(),
+        **event.attributes,
+        source=event.source,
+        quote=event.quote,
+        reported=event.reported.to_json(),
+        idempotency_key=event.idempotency_key,
+    )
     if d.action == REFINES and d.known is not None:
         line["corrects"] = d.known.id
     return {k: v for k, v in line.items() if v is not None}
 
 
-def apply(store: SQLStore, decisions: list[Decision], source: str, text: str, reported: PartialDate,
-          expected: list[Proposed] = (), rejected: list[tuple[Decision, str]] = ()) -> tuple[int, int, int, int]:
+def apply(
+    store: SQLStore,
+    decisions: list[Decision],
+    source: str,
+    text: str,
+    reported: PartialDate,
+    expected: list[Proposed] = (),
+    rejected: list[tuple[Decision, str]] = (),
+) -> tuple[int, int, int, int]:
     """Append a text's accepted events and refinements, its dated expected milestones and
     the rejections of what a person turned down, in one transaction; returns (appended,
     refined, expected, rejected). Keys from the text's content make a second run a no-op."""
@@ -161,10 +209,17 @@ def apply(store: SQLStore, decisions: list[Decision], source: str, text: str, re
     for p in expected:
         if not p.date.is_known:
             continue  # an expectation needs a window
-        expectation = NewExpectation(p.drug, p.type, Window.parse(str(p.date)), p.attributes, source=source,
-                                     quote=p.quote[:2000])
-        facts.append(PendingFact(stream=expectation.drug, type=EXPECTATION, data=expectation.data(),
-                                 idempotency_key=expectation_key(digest, p)))
+        expectation = NewExpectation(
+            p.drug, p.type, Window.parse(str(p.date)), p.attributes, source=source, quote=p.quote[:2000]
+        )
+        facts.append(
+            PendingFact(
+                stream=expectation.drug,
+                type=EXPECTATION,
+                data=expectation.data(),
+                idempotency_key=expectation_key(digest, p),
+            )
+        )
     expectations = len(facts)
     refining: set[str] = set()
     for d in decisions:
@@ -173,8 +228,15 @@ def apply(store: SQLStore, decisions: list[Decision], source: str, text: str, re
         event = _event(d, source, reported)
         if d.action == REFINES and d.known is not None:
             refining.add(d.known.id)
-            facts.append(PendingFact(stream="", type=RETRACTION, retracts=d.known.id,
-                                     data={"reason": f"refined by {source}"}, idempotency_key=f"{d.key}:retracts"))
+            facts.append(
+                PendingFact(
+                    stream="",
+                    type=RETRACTION,
+                    retracts=d.known.id,
+                    data={"reason": f"refined by {source}"},
+                    idempotency_key=f"{d.key}:retracts",
+                )
+            )
             facts.append(PendingFact.of(event, event.drug, corrects=d.known.id))
         else:
             facts.append(PendingFact.of(event, event.drug))
@@ -183,7 +245,7 @@ def apply(store: SQLStore, decisions: list[Decision], source: str, text: str, re
         p = d.proposed
         facts.append(rejection_fact(p.drug, p.type, p.date.to_json(), source, p.quote[:2000], reason, d.key))
     created = store.import_facts(facts) if facts else []
-    stored = [c for f, c in zip(facts[expectations:events_end], created[expectations:events_end])
-              if f.type != RETRACTION]
-    return (sum(stored) - len(refining), len(refining), sum(created[:expectations]),
-            sum(created[events_end:]))
+    stored = [
+        c for f, c in zip(facts[expectations:events_end], created[expectations:events_end]) if f.type != RETRACTION
+    ]
+    return (sum(stored) - len(refining), len(refining), sum(created[:expectations]), sum(created[events_end:]))

@@ -11,22 +11,45 @@ from typing import Any
 
 from .dates import parse_instant
 from .errors import InvalidEvent, MilestonesError
-from .events import (ALIAS, ATTRIBUTES, EXPECTATION, REJECTION, REJECTIONS_STREAM, RETRACTION, WATCH,
-                     WATCHLIST_STREAM, NewEvent, RecordedEvent, clean_drug_name)
+from .events import (
+    ALIAS,
+    ATTRIBUTES,
+    EXPECTATION,
+    REJECTION,
+    REJECTIONS_STREAM,
+    RETRACTION,
+    WATCH,
+    WATCHLIST_STREAM,
+    NewEvent,
+    RecordedEvent,
+    clean_drug_name,
+)
 from .expectations import NewExpectation, Window
-from .store.chain import encode_data, row_hash
 from .store.base import PendingFact
+from .store.chain import encode_data, row_hash
 
 STORE_FIELDS = {"id", "position", "version", "recorded", "hash"}
-EVENT_FIELDS = ({"drug", "type", "date", "source", "quote", "note", "reported", "idempotency_key", "corrects"}
-                | set(ATTRIBUTES))
+EVENT_FIELDS = {"drug", "type", "date", "source", "quote", "note", "reported", "idempotency_key", "corrects"} | set(
+    ATTRIBUTES
+)
 RETRACTION_FIELDS = {"drug", "type", "retracts", "reason", "idempotency_key"}
 ALIAS_FIELDS = {"drug", "type", "canonical", "retracts", "reason", "idempotency_key"}  # retracts: an alias undone
 WATCH_FIELDS = {"drug", "type", "target", "value", "action", "idempotency_key"}
 EXPECTATION_FIELDS = {"drug", "type", "expects", "window", "source", "quote", "reason", "idempotency_key"} | set(
-    ATTRIBUTES)
-REJECTION_FIELDS = {"drug", "type", "date", "proposed_drug", "rejects", "source", "quote", "reason", "proposal_key",
-                    "idempotency_key"}
+    ATTRIBUTES
+)
+REJECTION_FIELDS = {
+    "drug",
+    "type",
+    "date",
+    "proposed_drug",
+    "rejects",
+    "source",
+    "quote",
+    "reason",
+    "proposal_key",
+    "idempotency_key",
+}
 # A line of a review file (`ingest --review`): a proposed event, the reader's verdict, and
 # what the extractor said of it.
 REVIEW_FIELDS = {"review", "confidence", "reason"}
@@ -65,8 +88,13 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
     kind = obj.get("type")
     if not isinstance(kind, str):
         raise InvalidEvent("type must be text")
-    allowed = {RETRACTION: RETRACTION_FIELDS, ALIAS: ALIAS_FIELDS, EXPECTATION: EXPECTATION_FIELDS,
-               WATCH: WATCH_FIELDS, REJECTION: REJECTION_FIELDS}.get(kind, EVENT_FIELDS) | STORE_FIELDS
+    allowed = {
+        RETRACTION: RETRACTION_FIELDS,
+        ALIAS: ALIAS_FIELDS,
+        EXPECTATION: EXPECTATION_FIELDS,
+        WATCH: WATCH_FIELDS,
+        REJECTION: REJECTION_FIELDS,
+    }.get(kind, EVENT_FIELDS) | STORE_FIELDS
     unknown = sorted(set(obj) - allowed)
     if unknown:
         raise InvalidEvent(f"unknown field(s) for a {kind!r} line: {', '.join(map(str, unknown))[:200]}")
@@ -81,23 +109,50 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
         reason = " ".join(_text(obj, "reason").split())
         if not reason:
             raise InvalidEvent("a retraction needs a reason")
-        return PendingFact(stream=clean_drug_name(obj.get("drug")), type=RETRACTION, data={"reason": reason},
-                           retracts=retracts, idempotency_key=key, id=event_id)
+        return PendingFact(
+            stream=clean_drug_name(obj.get("drug")),
+            type=RETRACTION,
+            data={"reason": reason},
+            retracts=retracts,
+            idempotency_key=key,
+            id=event_id,
+        )
     if kind == WATCH:
         target, action = obj.get("target"), obj.get("action")
         if target not in ("drug", "company", "indication") or action not in ("add", "remove"):
             raise InvalidEvent("a watch line needs target drug, company or indication, and action add or remove")
-        return PendingFact(stream=WATCHLIST_STREAM, type=WATCH, idempotency_key=key, id=event_id,
-                           data={"target": target, "value": clean_drug_name(obj.get("value")), "action": action})
+        return PendingFact(
+            stream=WATCHLIST_STREAM,
+            type=WATCH,
+            idempotency_key=key,
+            id=event_id,
+            data={"target": target, "value": clean_drug_name(obj.get("value")), "action": action},
+        )
     if kind == REJECTION:
-        return rejection_fact(obj.get("proposed_drug"), _text(obj, "rejects"), obj.get("date"), obj.get("source"),
-                              obj.get("quote"), obj.get("reason"), obj.get("proposal_key"), key, event_id)
+        return rejection_fact(
+            obj.get("proposed_drug"),
+            _text(obj, "rejects"),
+            obj.get("date"),
+            obj.get("source"),
+            obj.get("quote"),
+            obj.get("reason"),
+            obj.get("proposal_key"),
+            key,
+            event_id,
+        )
     if kind == EXPECTATION:
-        expectation = NewExpectation(obj.get("drug"), _text(obj, "expects"), Window.parse(_text(obj, "window")),
-                                     {name: obj[name] for name in ATTRIBUTES if name in obj}, source=obj.get("source"),
-                                     quote=obj.get("quote"), reason=obj.get("reason"))
-        return PendingFact(stream=expectation.drug, type=EXPECTATION, data=expectation.data(), idempotency_key=key,
-                           id=event_id)
+        expectation = NewExpectation(
+            obj.get("drug"),
+            _text(obj, "expects"),
+            Window.parse(_text(obj, "window")),
+            {name: obj[name] for name in ATTRIBUTES if name in obj},
+            source=obj.get("source"),
+            quote=obj.get("quote"),
+            reason=obj.get("reason"),
+        )
+        return PendingFact(
+            stream=expectation.drug, type=EXPECTATION, data=expectation.data(), idempotency_key=key, id=event_id
+        )
     if kind == ALIAS:
         data = {"canonical": clean_drug_name(obj.get("canonical"))}
         retracts = obj.get("retracts")
@@ -105,13 +160,25 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
             if not isinstance(retracts, str) or not _UUID.fullmatch(retracts):
                 raise InvalidEvent("retracts must be an event id")
             data["reason"] = " ".join(_text(obj, "reason").split())
-        return PendingFact(stream=clean_drug_name(obj.get("drug")), type=ALIAS, data=data, retracts=retracts,
-                           idempotency_key=key, id=event_id)
-    event = NewEvent(drug=obj.get("drug"), type=kind, date=obj.get("date"),
-                     attributes={name: obj[name] for name in ATTRIBUTES if name in obj},
-                     source=obj.get("source"), quote=obj.get("quote"), note=obj.get("note"),
-                     reported=obj.get("reported"),
-                     idempotency_key=key)
+        return PendingFact(
+            stream=clean_drug_name(obj.get("drug")),
+            type=ALIAS,
+            data=data,
+            retracts=retracts,
+            idempotency_key=key,
+            id=event_id,
+        )
+    event = NewEvent(
+        drug=obj.get("drug"),
+        type=kind,
+        date=obj.get("date"),
+        attributes={name: obj[name] for name in ATTRIBUTES if name in obj},
+        source=obj.get("source"),
+        quote=obj.get("quote"),
+        note=obj.get("note"),
+        reported=obj.get("reported"),
+        idempotency_key=key,
+    )
     event.check_not_future()
     extra = {}
     if obj.get("corrects") is not None:
@@ -120,37 +187,61 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
     if event_id is None and key is None:
         # A plain object carries no id: its content is its identity, so a second
         # import of the same file stores nothing new.
-        fact.idempotency_key = "import:" + hashlib.sha256(content_text(fact).encode("utf-8", "surrogatepass")).hexdigest()
+        fact.idempotency_key = (
+            "import:" + hashlib.sha256(content_text(fact).encode("utf-8", "surrogatepass")).hexdigest()
+        )
     return fact
 
 
 def content_text(fact: PendingFact) -> str:
     """encode_data({"drug": …, "type": …, "date": …, "data": …}) of a fact, written out
     around the data's text the row encodes anyway (keys in sorted order)."""
-    return (f'{{"data":{fact.encoded_data()},"date":{encode_data(fact.occurred.to_json())},'
-            f'"drug":{encode_data(fact.stream)},"type":{encode_data(fact.type)}}}')
+    return (
+        f'{{"data":{fact.encoded_data()},"date":{encode_data(fact.occurred.to_json())},'
+        f'"drug":{encode_data(fact.stream)},"type":{encode_data(fact.type)}}}'
+    )
 
 
-def rejection_fact(drug: Any, rejects: str, when: Any, source: Any, quote: Any, reason: Any,
-                   proposal_key: Any = None, key: str | None = None, event_id: str | None = None) -> PendingFact:
+def rejection_fact(
+    drug: Any,
+    rejects: str,
+    when: Any,
+    source: Any,
+    quote: Any,
+    reason: Any,
+    proposal_key: Any = None,
+    key: str | None = None,
+    event_id: str | None = None,
+) -> PendingFact:
     """A proposal a person rejected, checked: the drug as proposed, its type and date,
     where it came from, and why."""
-    proposal = NewEvent(drug=drug, type=rejects, date=when, source=source, quote=quote,
-                        idempotency_key=proposal_key)
+    proposal = NewEvent(drug=drug, type=rejects, date=when, source=source, quote=quote, idempotency_key=proposal_key)
     if proposal.source is None:
         raise InvalidEvent("a rejection needs the source the proposal came from")
     reason = " ".join(reason.split()) if isinstance(reason, str) else ""
-    data = {"proposed_drug": proposal.drug, "rejects": proposal.type, "source": proposal.source,
-            "reason": reason or "rejected in review"}
+    data = {
+        "proposed_drug": proposal.drug,
+        "rejects": proposal.type,
+        "source": proposal.source,
+        "reason": reason or "rejected in review",
+    }
     if proposal.quote is not None:
         data["quote"] = proposal.quote
     if proposal.idempotency_key is not None:
         data["proposal_key"] = proposal.idempotency_key
-    return PendingFact(stream=REJECTIONS_STREAM, type=REJECTION, data=data, occurred=proposal.date,
-                       idempotency_key=key or (
-                           f"rejected:{proposal.idempotency_key}" if proposal.idempotency_key
-                           else f"rejected:{proposal.source}:{proposal.type}:{proposal.drug.casefold()}:{proposal.date}"),
-                       id=event_id)
+    return PendingFact(
+        stream=REJECTIONS_STREAM,
+        type=REJECTION,
+        data=data,
+        occurred=proposal.date,
+        idempotency_key=key
+        or (
+            f"rejected:{proposal.idempotency_key}"
+            if proposal.idempotency_key
+            else f"rejected:{proposal.source}:{proposal.type}:{proposal.drug.casefold()}:{proposal.date}"
+        ),
+        id=event_id,
+    )
 
 
 def review_facts(obj: dict[str, Any]) -> list[PendingFact]:
@@ -158,8 +249,10 @@ def review_facts(obj: dict[str, Any]) -> list[PendingFact]:
     retraction of the event it refines, where it names one), or a rejection."""
     verdict = obj.get("review")
     if verdict not in REVIEW_VERDICTS:
-        raise InvalidEvent(f"review must be one of: {', '.join(REVIEW_VERDICTS)} (not {verdict!r}); decide each "
-                           f"proposal before importing the file")
+        raise InvalidEvent(
+            f"review must be one of: {', '.join(REVIEW_VERDICTS)} (not {verdict!r}); decide each "
+            f"proposal before importing the file"
+        )
     confidence = obj.get("confidence")
     if confidence is not None and (isinstance(confidence, bool) or not isinstance(confidence, (int, float))):
         raise InvalidEvent("confidence must be a number")
@@ -168,8 +261,17 @@ def review_facts(obj: dict[str, Any]) -> list[PendingFact]:
         unknown = sorted(set(event) - EVENT_FIELDS)
         if unknown:
             raise InvalidEvent(f"unknown field(s) for a review line: {', '.join(map(str, unknown))[:200]}")
-        return [rejection_fact(event.get("drug"), _text(event, "type"), event.get("date"), event.get("source"),
-                               event.get("quote"), obj.get("reason"), event.get("idempotency_key"))]
+        return [
+            rejection_fact(
+                event.get("drug"),
+                _text(event, "type"),
+                event.get("date"),
+                event.get("source"),
+                event.get("quote"),
+                obj.get("reason"),
+                event.get("idempotency_key"),
+            )
+        ]
     if obj.get("reason") is not None:
         raise InvalidEvent("a reason goes with a rejected proposal only")
     fact = parse_object(event)
@@ -178,9 +280,13 @@ def review_facts(obj: dict[str, Any]) -> list[PendingFact]:
         return [fact]
     if not _UUID.fullmatch(corrects):
         raise InvalidEvent("corrects must be an event id")
-    retraction = PendingFact(stream=fact.stream, type=RETRACTION, retracts=corrects,
-                             data={"reason": f"refined by {fact.data.get('source') or 'a review'}"},
-                             idempotency_key=f"{fact.idempotency_key}:retracts" if fact.idempotency_key else None)
+    retraction = PendingFact(
+        stream=fact.stream,
+        type=RETRACTION,
+        retracts=corrects,
+        data={"reason": f"refined by {fact.data.get('source') or 'a review'}"},
+        idempotency_key=f"{fact.idempotency_key}:retracts" if fact.idempotency_key else None,
+    )
     return [retraction, fact]
 
 
@@ -215,9 +321,20 @@ class ExportChain:
             self.previous = None
             return
         if self.previous is not None and self.previous[0] == obj["position"] - 1:
-            expected = row_hash(self.previous[1], obj["position"], obj["id"], obj["drug"], obj["version"], fact.type,
-                                fact.occurred.to_json(), fact.reported.to_json(), obj["recorded"],
-                                fact.encoded_data(), fact.retracts, fact.idempotency_key)
+            expected = row_hash(
+                self.previous[1],
+                obj["position"],
+                obj["id"],
+                obj["drug"],
+                obj["version"],
+                fact.type,
+                fact.occurred.to_json(),
+                fact.reported.to_json(),
+                obj["recorded"],
+                fact.encoded_data(),
+                fact.retracts,
+                fact.idempotency_key,
+            )
             if expected != obj["hash"]:
                 raise MilestonesError("hash does not match its content and the line before (the export was edited)")
         self.previous = (obj["position"], obj["hash"])

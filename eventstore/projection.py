@@ -22,8 +22,11 @@ def fold_events(drug: str, events: list[RecordedEvent], today: date) -> tuple[di
     seen = visible(events, today=today)
     changes = [v.last_day.toordinal() + 1 for v in seen if not v.certain]
     # …or when a quiet programme passes the inactivity threshold
-    changes += [day.toordinal() + INACTIVITY_DAYS + 1 for day in last_clinical(seen).values()
-                if day.toordinal() + INACTIVITY_DAYS >= today.toordinal()]
+    changes += [
+        day.toordinal() + INACTIVITY_DAYS + 1
+        for day in last_clinical(seen).values()
+        if day.toordinal() + INACTIVITY_DAYS >= today.toordinal()
+    ]
     return fold(drug, seen, today).to_json(), min(changes, default=NEVER)
 
 
@@ -50,6 +53,7 @@ def rebuild(store: SQLStore, today: date | None = None) -> int:
                 yield stream, fold_events(stream, events, today)
         for drug, events in store.read_drugs(conn, registry, several_names):
             yield drug, fold_events(drug, [e for e in events if e.position <= head], today)
+
     return ProjectionTables(store).replace(statuses, head)
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-
 from . import expectations
 from .aliases import unknown_drug
 from .dates import end_of_day, today_utc
 from .errors import InvalidEvent, UnknownDrug
-from .expectations import Expected
 from .events import EVENT_TYPES, RecordedEvent
+from .expectations import Expected
 from .projection import Projected
 from .status import Cutoffs, DrugStatus, Visible, fold, visible
 from .store.sql import SQLStore
@@ -22,8 +21,13 @@ def timeline(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today: da
     return visible(store.read_drug(drug, cutoffs.recorded_by), cutoffs, today)
 
 
-def drug_status(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today: date | None = None,
-                projected: Projected | None = None) -> DrugStatus:
+def drug_status(
+    store: SQLStore,
+    drug: str,
+    cutoffs: Cutoffs = Cutoffs(),
+    today: date | None = None,
+    projected: Projected | None = None,
+) -> DrugStatus:
     """The drug's status; without cut-offs, served by the projection where it is current."""
     canonical = store.canonical_name(drug, cutoffs.recorded_by)
     if cutoffs == Cutoffs():
@@ -42,8 +46,14 @@ def pipeline(store: SQLStore, cutoffs: Cutoffs = Cutoffs(), today: date | None =
     return [drug_status(store, drug, cutoffs, today, projected) for drug in store.canonical_names(cutoffs.recorded_by)]
 
 
-def search(store: SQLStore, drug: str | None = None, event_type: str | None = None, agency: str | None = None,
-           since: date | None = None, until: date | None = None) -> list[RecordedEvent]:
+def search(
+    store: SQLStore,
+    drug: str | None = None,
+    event_type: str | None = None,
+    agency: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[RecordedEvent]:
     """Unretracted milestones across drugs, filtered; in occurred order. A partial date
     matches when its interval meets [since, until]; unknown dates match no range."""
     if event_type is not None and event_type not in EVENT_TYPES:
@@ -63,8 +73,14 @@ def search(store: SQLStore, drug: str | None = None, event_type: str | None = No
 __all__ = ["Cutoffs", "drug_status", "pipeline", "search", "timeline"]
 
 
-def calendar(store: SQLStore, since: date | None = None, until: date | None = None, agency: str | None = None,
-             event_type: str | None = None, as_of: date | None = None) -> list[Expected]:
+def calendar(
+    store: SQLStore,
+    since: date | None = None,
+    until: date | None = None,
+    agency: str | None = None,
+    event_type: str | None = None,
+    as_of: date | None = None,
+) -> list[Expected]:
     """Open (unresolved) expected milestones whose window meets [since, until], in
     window order; with `as_of`, as the store knew them at the end of that day."""
     recorded_by = end_of_day(as_of) if as_of else None
@@ -76,6 +92,11 @@ def calendar(store: SQLStore, since: date | None = None, until: date | None = No
         except UnknownDrug:
             continue
     found = expectations.fold(sorted(facts.values(), key=lambda f: f.position), registry)
-    return [e for e in found if e.resolution is None and e.window.meets(since, until)
-            and (agency is None or (e.fact.attributes.get("agency") or "").upper() == agency.upper())
-            and (event_type is None or e.expects == event_type)]
+    return [
+        e
+        for e in found
+        if e.resolution is None
+        and e.window.meets(since, until)
+        and (agency is None or (e.fact.attributes.get("agency") or "").upper() == agency.upper())
+        and (event_type is None or e.expects == event_type)
+    ]

@@ -47,8 +47,11 @@ def occurred_bounds(event: RecordedEvent) -> tuple[date | None, date]:
     return None, event.reported.end if event.reported.is_known else event.recorded.date()
 
 
-def visible(facts: Iterable[RecordedEvent], cutoffs: Cutoffs = Cutoffs(), today: date | None = None,
-            ) -> list[Visible]:
+def visible(
+    facts: Iterable[RecordedEvent],
+    cutoffs: Cutoffs = Cutoffs(),
+    today: date | None = None,
+) -> list[Visible]:
     """The milestones that count under the cut-offs, in occurred order (ties by position):
     retracted ones left out, each marked certain or only possible."""
     as_of = cutoffs.as_of or today or today_utc()
@@ -102,8 +105,9 @@ def merge_sources(items: list[Visible]) -> list[Visible]:
             out.append(item)
             continue
         precise = min((out[twin], item), key=lambda v: (_width(v), v.event.position))
-        out[twin] = Visible(precise.event, precise.certain, precise.last_day,
-                            tuple(dict.fromkeys(out[twin].sources + item.sources)))
+        out[twin] = Visible(
+            precise.event, precise.certain, precise.last_day, tuple(dict.fromkeys(out[twin].sources + item.sources))
+        )
     return sorted(out, key=occurred_order)
 
 
@@ -145,11 +149,18 @@ class DrugStatus:
     no_development_reported: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"drug": self.drug, "highest_phase": self.highest_phase,
-                "highest_phase_by_indication": self.highest_phase_by_indication,
-                "regulatory": self.regulatory, "designations": self.designations, "partners": self.partners,
-                "halted": self.halted, "discontinued": self.discontinued, "last_event": self.last_event,
-                "no_development_reported": self.no_development_reported}
+        return {
+            "drug": self.drug,
+            "highest_phase": self.highest_phase,
+            "highest_phase_by_indication": self.highest_phase_by_indication,
+            "regulatory": self.regulatory,
+            "designations": self.designations,
+            "partners": self.partners,
+            "halted": self.halted,
+            "discontinued": self.discontinued,
+            "last_event": self.last_event,
+            "no_development_reported": self.no_development_reported,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DrugStatus:
@@ -229,14 +240,27 @@ def fold(drug: str, events: Iterable[Visible], as_of: date | None = None) -> Dru
                     regulatory[key] = {**regulatory.pop((agency, None)), "indication": indication}
             entry = regulatory.setdefault(key, {"agency": agency, "indication": indication, "state": None})
             state = _regulatory_state(entry["state"], new_state)
-            if state != entry["state"] or state == "approved" and event.type == "approved":
-                entry.update(state=state, pathway=a.get("pathway") if state == "approved" else None,
-                             application=a.get("application", entry.get("application")),
-                             date=event.date.to_json(), certain=item.certain, event_id=event.id)
+            if state != entry["state"] or (state == "approved" and event.type == "approved"):
+                entry.update(
+                    state=state,
+                    pathway=a.get("pathway") if state == "approved" else None,
+                    application=a.get("application", entry.get("application")),
+                    date=event.date.to_json(),
+                    certain=item.certain,
+                    event_id=event.id,
+                )
         if event.type == "designation_granted":
             key = (a.get("designation"), a.get("agency"), a.get("indication"))
-            designations.setdefault(key, {"designation": key[0], "agency": key[1], "indication": key[2],
-                                          "date": event.date.to_json(), "certain": item.certain})
+            designations.setdefault(
+                key,
+                {
+                    "designation": key[0],
+                    "agency": key[1],
+                    "indication": key[2],
+                    "date": event.date.to_json(),
+                    "certain": item.certain,
+                },
+            )
         if event.type in ("collaboration_signed", "acquired"):
             partners.update(dict.fromkeys(a.get("partners", [])))
         if event.type == "trial_halted":
@@ -247,8 +271,13 @@ def fold(drug: str, events: Iterable[Visible], as_of: date | None = None) -> Dru
             status.discontinued = True
         elif event.type in ("phase_started", "filing_submitted", "filing_accepted", "approved"):
             status.discontinued = False
-        status.last_event = {"id": event.id, "type": event.type, "date": event.date.to_json(),
-                             "summary": describe(event.type, a), "certain": item.certain}
+        status.last_event = {
+            "id": event.id,
+            "type": event.type,
+            "date": event.date.to_json(),
+            "summary": describe(event.type, a),
+            "certain": item.certain,
+        }
     if as_of is not None:
         status.no_development_reported = inactivity(status, events, as_of)
     status.regulatory = sorted(regulatory.values(), key=lambda e: (e["agency"] or "", e["indication"] or ""))
@@ -266,9 +295,11 @@ def describe(event_type: str, attributes: dict[str, Any]) -> str:
     template = kind.summary_without_phase if kind.summary_without_phase and "phase" not in a else kind.summary
     pathway = a.get("pathway")
     text = template.format(
-        phase=a.get("phase", "?"), application=a.get("application", "Application"),
+        phase=a.get("phase", "?"),
+        application=a.get("application", "Application"),
         designation=a.get("designation", "designation").replace("_", " ").capitalize(),
-        approval=f"{pathway.capitalize()} approval" if pathway else "Approval")
+        approval=f"{pathway.capitalize()} approval" if pathway else "Approval",
+    )
     if a.get("agency"):
         text += f" ({a['agency']})"
     if a.get("partners"):

@@ -13,8 +13,9 @@ from sqlalchemy import create_engine, text
 import eventstore
 
 POSTGRES_ENV = "MILESTONES_TEST_POSTGRES_URL"
-HOW_TO_ENABLE = (f"PostgreSQL tests skipped: set {POSTGRES_ENV}=postgresql+psycopg://USER@HOST:5432/DB "
-                 f"to run them (CI sets it)")
+HOW_TO_ENABLE = (
+    f"PostgreSQL tests skipped: set {POSTGRES_ENV}=postgresql+psycopg://USER@HOST:5432/DB to run them (CI sets it)"
+)
 
 
 def postgres_base_url() -> str:

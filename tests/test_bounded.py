@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from milestones_cli.commands import news, sources
+
 from eventstore.jsonl import MAX_LINE
 
 from .test_cli import Milestones
@@ -23,13 +23,16 @@ def run(sqlite_url):
 
 
 @pytest.mark.skipif(not os.path.exists(ENDLESS), reason="needs /dev/zero")
-@pytest.mark.parametrize("args, message", [
-    (["import", ENDLESS], f"{ENDLESS}:1: line longer than {MAX_LINE:,} characters"),
-    (["extract", ENDLESS], f"larger than {news.MAX_NEWS_BYTES:,} bytes"),
-    (["ingest", ENDLESS, "--dry-run"], f"larger than {news.MAX_NEWS_BYTES:,} bytes"),
-    (["import-ctgov", ENDLESS], f"larger than {sources.MAX_RECORD_BYTES:,} bytes"),
-    (["import-openfda", ENDLESS], f"larger than {sources.MAX_RECORD_BYTES:,} bytes"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["import", ENDLESS], f"{ENDLESS}:1: line longer than {MAX_LINE:,} characters"),
+        (["extract", ENDLESS], f"larger than {news.MAX_NEWS_BYTES:,} bytes"),
+        (["ingest", ENDLESS, "--dry-run"], f"larger than {news.MAX_NEWS_BYTES:,} bytes"),
+        (["import-ctgov", ENDLESS], f"larger than {sources.MAX_RECORD_BYTES:,} bytes"),
+        (["import-openfda", ENDLESS], f"larger than {sources.MAX_RECORD_BYTES:,} bytes"),
+    ],
+)
 def test_an_endless_input_is_refused_in_one_line(run, args, message):
     result = run(*args, code=2)
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1

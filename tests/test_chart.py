@@ -17,8 +17,12 @@ pytest.importorskip("matplotlib")
 
 
 def overlapping(boxes):
-    return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
-            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+    return [
+        (a, b)
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    ]
 
 
 def svg_texts(path: Path) -> list[str]:
@@ -49,6 +53,7 @@ def test_ten_drugs_over_ten_years_stay_legible(sqlite_url, tmp_path):
     from eventstore import NewEvent, open_store
     from eventstore.chart import draw
     from eventstore.queries import timeline
+
     rng = random.Random(5)
     store = open_store(sqlite_url)
     store.initialize()
@@ -61,14 +66,16 @@ def test_ten_drugs_over_ten_years_stay_legible(sqlite_url, tmp_path):
             day += timedelta(days=rng.randrange(300, 900))
         for agency in ("FDA", "EMA", "NMPA"):
             events.append(NewEvent(drug, "filing_accepted", f"{day:%Y-%m}", {"agency": agency, "application": "NDA"}))
-            events.append(NewEvent(drug, "designation_granted", str(day), {"agency": agency,
-                                                                            "designation": "priority_review"}))
+            events.append(
+                NewEvent(drug, "designation_granted", str(day), {"agency": agency, "designation": "priority_review"})
+            )
             events.append(NewEvent(drug, "approved", str(day + timedelta(days=240)), {"agency": agency}))
             day += timedelta(days=rng.randrange(20, 90))
         events.append(NewEvent(drug, "collaboration_signed", f"{day.year - 3}", {"partners": ["Partner"]}))
         store.append([e for e in events if e.date.start <= date(2024, 12, 31)])
-    chart = draw([(d, timeline(store, d)) for d in drugs], tmp_path / "ten.svg", since=date(2011, 6, 1),
-                 until=date(2025, 6, 30))
+    chart = draw(
+        [(d, timeline(store, d)) for d in drugs], tmp_path / "ten.svg", since=date(2011, 6, 1), until=date(2025, 6, 30)
+    )
     assert chart.lanes == drugs and len(chart.labels) > 40
     assert overlapping(chart.label_boxes) == []
     assert set(drugs) <= set(svg_texts(tmp_path / "ten.svg"))
@@ -86,7 +93,18 @@ def test_only_svg_or_png(seeded, tmp_path):
 
 
 def test_a_lane_per_agency_or_indication_where_events_name_one(seeded, tmp_path):
-    seeded("append", "--new-drug", "toripalimab", "filing_accepted", "--date", "2021-03", "--agency", "FDA", "--application", "BLA")
+    seeded(
+        "append",
+        "--new-drug",
+        "toripalimab",
+        "filing_accepted",
+        "--date",
+        "2021-03",
+        "--agency",
+        "FDA",
+        "--application",
+        "BLA",
+    )
     svg = tmp_path / "by-agency.svg"
     assert "4 lanes" in seeded("plot", "toripalimab", "APG-1387", "-o", str(svg), "--by", "agency").stderr
     assert {"toripalimab · NMPA", "toripalimab · FDA", "APG-1387"} <= set(svg_texts(svg))

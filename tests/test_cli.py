@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from milestones_cli import cli
 
 SEEDS = Path(__file__).parent.parent / "seeds" / "founding-events.jsonl"
@@ -54,7 +53,11 @@ def test_the_founding_scenario(seeded):
     new_year = seeded.json("status", "toripalimab", "--as-of", "2019-01-01")
     [approval] = new_year["regulatory"]
     assert (approval["state"], approval["pathway"], approval["agency"], approval["date"]) == (
-        "approved", "conditional", "NMPA", "2018-12-17")
+        "approved",
+        "conditional",
+        "NMPA",
+        "2018-12-17",
+    )
 
     assert seeded.json("status", "APG-1387", "--as-of", "2019-04-08")["partners"] == []
     assert "Shanghai Junshi Biosciences" in seeded.json("status", "APG-1387", "--as-of", "2019-04-09")["partners"]
@@ -66,9 +69,24 @@ def test_the_founding_scenario(seeded):
 
 
 def test_append_prints_the_id_alone_and_history_export_verify_follow(milestones):
-    result = milestones("append", "--new-drug", "toripalimab", "approved", "--date", "2018-12-17", "--agency", "NMPA",
-                        "--pathway", "conditional", "--indication", "unresectable or metastatic melanoma",
-                        "--reported", "2019-04-09", "--source", "https://example.org/release")
+    result = milestones(
+        "append",
+        "--new-drug",
+        "toripalimab",
+        "approved",
+        "--date",
+        "2018-12-17",
+        "--agency",
+        "NMPA",
+        "--pathway",
+        "conditional",
+        "--indication",
+        "unresectable or metastatic melanoma",
+        "--reported",
+        "2019-04-09",
+        "--source",
+        "https://example.org/release",
+    )
     event_id = result.stdout.strip()
     assert len(event_id) == 36 and "\n" not in event_id
     [row] = milestones.json("history")
@@ -121,14 +139,17 @@ def test_importing_twice_changes_nothing_and_export_round_trips(seeded, tmp_path
     other("import", str(dump))
     other("import", str(dump))
     strip = ("recorded", "hash", "position", "version")
-    lines = [{k: v for k, v in json.loads(line).items() if k not in strip} for line in other("export").stdout.splitlines()]
+    lines = [
+        {k: v for k, v in json.loads(line).items() if k not in strip} for line in other("export").stdout.splitlines()
+    ]
     assert lines == [{k: v for k, v in json.loads(line).items() if k not in strip} for line in before.splitlines()]
 
 
 def test_stale_expect_version_exits_3(milestones):
     milestones("append", "--new-drug", "x", "phase_started", "--date", "2019", "--phase", "1", "--expect-version", "0")
-    result = milestones("append", "--new-drug", "x", "phase_started", "--date", "2020", "--phase", "2", "--expect-version", "0",
-                        code=3)
+    result = milestones(
+        "append", "--new-drug", "x", "phase_started", "--date", "2020", "--phase", "2", "--expect-version", "0", code=3
+    )
     assert "version 1, not 0" in result.stderr
 
 
@@ -166,13 +187,16 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(seeded, args, message):
     assert seeded("export").stdout == before
 
 
-@pytest.mark.parametrize("content, message", [
-    ("not json\n", "not JSON"),
-    ('{"drug": "x", "type": "approved", "date": "2019", "colour": "red"}\n', "unknown field"),
-    ('{"drug": "x", "type": "approved", "date": 2019}\n', "must be text"),
-    ('[1, 2]\n', "JSON object"),
-    ('{"drug": "x", "type": "phase_started", "date": "2019", "phase": "1"}\n{"drug": "y"}\n', ":2:"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("not json\n", "not JSON"),
+        ('{"drug": "x", "type": "approved", "date": "2019", "colour": "red"}\n', "unknown field"),
+        ('{"drug": "x", "type": "approved", "date": 2019}\n', "must be text"),
+        ("[1, 2]\n", "JSON object"),
+        ('{"drug": "x", "type": "phase_started", "date": "2019", "phase": "1"}\n{"drug": "y"}\n', ":2:"),
+    ],
+)
 def test_a_malformed_import_writes_nothing(seeded, tmp_path, content, message):
     before = seeded("export").stdout
     path = tmp_path / "bad.jsonl"
@@ -203,8 +227,10 @@ def test_no_store_and_unreachable_store(tmp_path):
 
 
 def test_verify_exits_1_on_a_fault(milestones):
-    from eventstore import open_store
     from sqlalchemy import text
+
+    from eventstore import open_store
+
     milestones("append", "--new-drug", "x", "phase_started", "--date", "2019", "--phase", "1")
     store = open_store(milestones.url)
     with store.engine.begin() as conn:
@@ -224,27 +250,42 @@ def test_a_failure_to_refresh_the_projection_is_reported_unless_the_role_may_not
 
     def lost(store):
         raise StoreUnavailable("lost the connection to the store")
+
     monkeypatch.setattr(projection, "catch_up", lost)
     result = seeded("append", "toripalimab", "phase_started", "--date", "2019", "--phase", "3", code=2)
     assert "lost the connection" in result.stderr
 
     def denied(store):
         raise AccessDenied("the database refused: permission denied for table milestone_drug_status")
+
     monkeypatch.setattr(projection, "catch_up", denied)
     seeded("append", "toripalimab", "phase_started", "--date", "2020", "--phase", "3")
 
 
 def test_no_output_shows_none_or_a_python_repr(seeded, tmp_path):
     release = tmp_path / "release.txt"
-    release.write_text("Toripalimab approved\n\nSHANGHAI, April 22, 2021 -- The NMPA approved toripalimab today. The "
-                       "company plans to submit a BLA to the FDA in the second half of 2021.\n")
+    release.write_text(
+        "Toripalimab approved\n\nSHANGHAI, April 22, 2021 -- The NMPA approved toripalimab today. The "
+        "company plans to submit a BLA to the FDA in the second half of 2021.\n"
+    )
     seeded("ingest", str(release), "--yes", "--min-confidence", "0")
     seeded("expect", "toripalimab", "approved", "--window", "2027-H1", "--agency", "FDA")
     seeded("watch", "add", "toripalimab")
     outputs = []
-    for args in (["history"], ["timeline", "toripalimab"], ["status", "toripalimab"], ["status"], ["events"],
-                 ["drugs"], ["calendar"], ["changes", "--since", "2020-01-01"], ["watch", "list"], ["verify"],
-                 ["extract", str(release)], ["ingest", str(release), "--dry-run"]):
+    for args in (
+        ["history"],
+        ["timeline", "toripalimab"],
+        ["status", "toripalimab"],
+        ["status"],
+        ["events"],
+        ["drugs"],
+        ["calendar"],
+        ["changes", "--since", "2020-01-01"],
+        ["watch", "list"],
+        ["verify"],
+        ["extract", str(release)],
+        ["ingest", str(release), "--dry-run"],
+    ):
         for fmt in ([], ["--format", "csv"]) if args[0] in ("history", "status", "events", "calendar") else ([],):
             result = seeded(*args, *fmt)
             outputs.append(result.stdout + result.stderr)

@@ -10,27 +10,52 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-
 from milestones_cli import cli
+
 from eventstore.chart import MARKERS
 from eventstore.dates import PartialDate
-from eventstore.event_types import (EVENT_TYPES, GROUPS, KEY_ATTRIBUTES, LIFECYCLE, PHASE, REGISTRY, SEVERITIES,
-                                    same_milestone)
+from eventstore.event_types import (
+    EVENT_TYPES,
+    GROUPS,
+    KEY_ATTRIBUTES,
+    LIFECYCLE,
+    PHASE,
+    REGISTRY,
+    SEVERITIES,
+    same_milestone,
+)
 from eventstore.events import ATTRIBUTES, PHASES, NewEvent, RecordedEvent
 from eventstore.extract.patterns import TRIGGER_WORDS, TRIGGERS
 from eventstore.status import RANK, Visible, describe, fold
 
-ALL_VALUES = {"phase": "2", "agency": "FDA", "application": "NDA", "pathway": "accelerated",
-              "designation": "breakthrough", "indication": "melanoma", "partners": ["Example Pharma"],
-              "region": ["US"]}
+ALL_VALUES = {
+    "phase": "2",
+    "agency": "FDA",
+    "application": "NDA",
+    "pathway": "accelerated",
+    "designation": "breakthrough",
+    "indication": "melanoma",
+    "partners": ["Example Pharma"],
+    "region": ["US"],
+}
 
 
 def recorded(type_: str, attributes: dict, position: int = 1, when: str = "2024-05-01") -> RecordedEvent:
     event = NewEvent("examplimab", type_, when, attributes)
     return RecordedEvent(
-        id=f"00000000-0000-4000-8000-{position:012d}", position=position, stream="examplimab", version=position,
-        type=type_, date=event.date, reported=PartialDate.unknown(), recorded=datetime(2024, 6, 1, tzinfo=timezone.utc),
-        data={"attributes": event.attributes}, retracts=None, idempotency_key=None, hash="0" * 64)
+        id=f"00000000-0000-4000-8000-{position:012d}",
+        position=position,
+        stream="examplimab",
+        version=position,
+        type=type_,
+        date=event.date,
+        reported=PartialDate.unknown(),
+        recorded=datetime(2024, 6, 1, tzinfo=timezone.utc),
+        data={"attributes": event.attributes},
+        retracts=None,
+        idempotency_key=None,
+        hash="0" * 64,
+    )
 
 
 @pytest.mark.parametrize("kind", REGISTRY, ids=lambda k: k.name)
@@ -51,7 +76,7 @@ def test_every_type_is_described_with_and_without_its_attributes(kind):
     full = {a: ALL_VALUES[a] for a in kind.attributes}
     for attributes in ({}, full):
         text = describe(kind.name, NewEvent("examplimab", kind.name, "2024", attributes).attributes)
-        assert text and "{" not in text and text[0].isupper() or text.startswith(("sNDA", "sBLA"))
+        assert (text and "{" not in text and text[0].isupper()) or text.startswith(("sNDA", "sBLA"))
     described = describe(kind.name, NewEvent("examplimab", kind.name, "2024", full).attributes)
     if "agency" in full:
         assert "(FDA)" in described
@@ -80,8 +105,9 @@ def test_every_type_can_be_appended_from_the_command_line(kind, tmp_path):
     runner = CliRunner()
     assert runner.invoke(cli, ["--db", db, "init"]).exit_code == 0
     options = ["--agency", "FDA"] if kind.group == "regulatory" else []
-    result = runner.invoke(cli, ["--db", db, "append", "examplimab", kind.name, "--date", "2024-05", "--new-drug",
-                                 *options])
+    result = runner.invoke(
+        cli, ["--db", db, "append", "examplimab", kind.name, "--date", "2024-05", "--new-drug", *options]
+    )
     assert result.exit_code == 0, result.stderr
     changes = runner.invoke(cli, ["--db", db, "changes", "--since", "2000-01-01", "--format", "json"])
     assert f'"severity": "{kind.severity}"' in changes.stdout
@@ -98,8 +124,11 @@ def test_one_key_attribute_told_differently_makes_two_milestones(kind, key, phas
 
 
 def test_intervals_decide_when_both_are_given():
-    may, june, year = (date(2024, 5, 1), date(2024, 5, 31)), (date(2024, 6, 1), date(2024, 6, 30)), \
-        (date(2024, 1, 1), date(2024, 12, 31))
+    may, june, year = (
+        (date(2024, 5, 1), date(2024, 5, 31)),
+        (date(2024, 6, 1), date(2024, 6, 30)),
+        (date(2024, 1, 1), date(2024, 12, 31)),
+    )
     assert not same_milestone("approved", {}, "approved", {}, may, june)
     assert same_milestone("approved", {}, "approved", {}, may, year)
     assert same_milestone("approved", {}, "approved", {}, (None, date(2024, 5, 2)), may)

@@ -15,12 +15,15 @@ from eventstore.expectations import Window
 from .test_cli import Milestones
 
 
-@pytest.mark.parametrize("text, start, end", [
-    ("2026-H2", date(2026, 7, 1), date(2026, 12, 31)),
-    ("2025-08-01", date(2025, 8, 1), date(2025, 8, 1)),
-    ("2026-07..2026-09", date(2026, 7, 1), date(2026, 9, 30)),
-    ("..2026", date.min, date(2026, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        ("2026-H2", date(2026, 7, 1), date(2026, 12, 31)),
+        ("2025-08-01", date(2025, 8, 1), date(2025, 8, 1)),
+        ("2026-07..2026-09", date(2026, 7, 1), date(2026, 9, 30)),
+        ("..2026", date.min, date(2026, 12, 31)),
+    ],
+)
 def test_windows(text, start, end):
     window = Window.parse(text)
     assert (window.start, window.end, window.text) == (start, end, text)
@@ -45,21 +48,37 @@ def calendar(milestones, *args):
 
 def test_a_revision_keeps_the_first_and_moves_the_calendar(milestones):
     milestones("expect", "examplimab", "approved", "--window", "2025-08-01", "--agency", "FDA", "--reason", "PDUFA")
-    milestones("expect", "EXAMPLIMAB", "approved", "--window", "2025-11-01", "--agency", "FDA",
-               "--reason", "extended by three months")
+    milestones(
+        "expect",
+        "EXAMPLIMAB",
+        "approved",
+        "--window",
+        "2025-11-01",
+        "--agency",
+        "FDA",
+        "--reason",
+        "extended by three months",
+    )
     [entry] = calendar(milestones)
     assert (entry["window"], entry["revisions"], entry["reason"], entry["overdue"]) == (
-        "2025-11-01", 1, "extended by three months", True)
+        "2025-11-01",
+        1,
+        "extended by three months",
+        True,
+    )
     assert [h["type"] for h in milestones.json("history")] == ["expectation", "expectation"]
     assert calendar(milestones, "--from", "2026") == []
     assert len(calendar(milestones, "--agency", "fda", "--type", "approved")) == 1
 
 
-@pytest.mark.parametrize("event, resolution", [
-    (["approved", "--date", "2025-10-20", "--agency", "FDA"], None),
-    (["rejected", "--date", "2025-10-31", "--agency", "FDA"], None),
-    (["approved", "--date", "2025-10-20", "--agency", "EMA"], "open"),
-])
+@pytest.mark.parametrize(
+    "event, resolution",
+    [
+        (["approved", "--date", "2025-10-20", "--agency", "FDA"], None),
+        (["rejected", "--date", "2025-10-31", "--agency", "FDA"], None),
+        (["approved", "--date", "2025-10-20", "--agency", "EMA"], "open"),
+    ],
+)
 def test_an_event_recorded_later_resolves_it(milestones, event, resolution):
     milestones("expect", "examplimab", "approved", "--window", "2025-H2", "--agency", "FDA")
     milestones("append", "--new-drug", "examplimab", *event)
@@ -74,7 +93,7 @@ def test_windows_in_order_and_the_calendar_as_icalendar(milestones):
     assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
     lines = text.replace("\r\n ", "").split("\r\n")[:-1]  # unfolded, per RFC 5545
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
-    events = [lines[i:lines.index("END:VEVENT", i)] for i, line in enumerate(lines) if line == "BEGIN:VEVENT"]
+    events = [lines[i : lines.index("END:VEVENT", i)] for i, line in enumerate(lines) if line == "BEGIN:VEVENT"]
     assert len(events) == 2
     props = [dict(line.split(":", 1) for line in event[1:]) for event in events]
     assert props[1]["DTSTART;VALUE=DATE"] == "20270701" and props[1]["DTEND;VALUE=DATE"] == "20280101"
@@ -93,14 +112,18 @@ def test_expectations_round_trip_through_export(milestones, tmp_path):
     other("import", str(dump))
     lines = [json.loads(line) for line in other("export").stdout.splitlines()]
     assert [(line["type"], line.get("window") or line.get("value")) for line in lines] == [
-        ("expectation", "2025-H2"), ("watch", "examplimab")]
+        ("expectation", "2025-H2"),
+        ("watch", "examplimab"),
+    ]
     assert other.json("watch", "list") == [{"watching": "drug", "name": "examplimab"}]
 
 
 def test_ingest_records_forward_looking_statements_as_expectations(milestones, tmp_path):
     release = tmp_path / "release.txt"
-    release.write_text("BOSTON, April 22, 2021 -- The FDA accepted the BLA for examplimab today. The company expects "
-                       "to submit an MAA for examplimab in the second half of 2021.\n")
+    release.write_text(
+        "BOSTON, April 22, 2021 -- The FDA accepted the BLA for examplimab today. The company expects "
+        "to submit an MAA for examplimab in the second half of 2021.\n"
+    )
     result = milestones("ingest", str(release), "--yes", "--min-confidence", "0")
     assert "1 expected milestones recorded" in result.stderr
     [entry] = calendar(milestones)
@@ -126,13 +149,21 @@ def test_changes_since_an_instant(milestones):
     since = milestones.json("history")[-1]["recorded"]  # strictly after: this event is not a change
     milestones("expect", "examplimab", "approved", "--window", "2025-08-01", "--agency", "FDA")
     milestones("expect", "examplimab", "approved", "--window", "2025-11-01", "--agency", "FDA")
-    first = milestones("append", "--new-drug", "examplimab", "results_reported", "--date", "2020-03", "--phase", "2").stdout.strip()
+    first = milestones(
+        "append", "--new-drug", "examplimab", "results_reported", "--date", "2020-03", "--phase", "2"
+    ).stdout.strip()
     milestones("correct", first, "--date", "2020-03-12", "--reason", "day given later")
     milestones("append", "--new-drug", "examplimab", "approved", "--date", "2025-10-20", "--agency", "FDA")
     found = [(c["kind"], c["severity"]) for c in milestones.json("changes", "--since", since)]
-    assert found == [("expectation", "minor"), ("revision", "critical"), ("event", "notable"),
-                     ("retraction", "minor"), ("refinement", "notable"), ("event", "critical"),
-                     ("resolution", "notable")]
+    assert found == [
+        ("expectation", "minor"),
+        ("revision", "critical"),
+        ("event", "notable"),
+        ("retraction", "minor"),
+        ("refinement", "notable"),
+        ("event", "critical"),
+        ("resolution", "notable"),
+    ]
     resolution = milestones.json("changes", "--since", since)[-1]
     assert resolution["summary"].endswith("expected 2025-11-01: early")  # before its window
     assert milestones.json("changes", "--since", "2999-01-01") == []
@@ -145,13 +176,35 @@ def test_watchlists_and_watched_changes(milestones):
     milestones("watch", "add", "--indication", "NASH")
     milestones("watch", "remove", "--indication", "NASH")
     assert milestones.json("watch", "list") == [
-        {"watching": "drug", "name": "toripalimab"}, {"watching": "company", "name": "Ascentage Pharma"},
-        {"watching": "indication", "name": "melanoma"}]
+        {"watching": "drug", "name": "toripalimab"},
+        {"watching": "company", "name": "Ascentage Pharma"},
+        {"watching": "indication", "name": "melanoma"},
+    ]
     since = milestones.json("history")[-1]["recorded"]
     milestones("alias", "JS001", "toripalimab")
     milestones("append", "--new-drug", "JS001", "filing_accepted", "--date", "2018-03", "--agency", "NMPA")
-    milestones("append", "--new-drug", "APG-1387", "collaboration_signed", "--date", "2019-04-09", "--partner", "Ascentage Pharma")
-    milestones("append", "--new-drug", "other", "approved", "--date", "2019", "--agency", "FDA", "--indication", "advanced melanoma")
+    milestones(
+        "append",
+        "--new-drug",
+        "APG-1387",
+        "collaboration_signed",
+        "--date",
+        "2019-04-09",
+        "--partner",
+        "Ascentage Pharma",
+    )
+    milestones(
+        "append",
+        "--new-drug",
+        "other",
+        "approved",
+        "--date",
+        "2019",
+        "--agency",
+        "FDA",
+        "--indication",
+        "advanced melanoma",
+    )
     milestones("append", "--new-drug", "unrelated", "phase_started", "--date", "2019", "--phase", "1")
     watched = milestones.json("changes", "--since", since, "--watched")
     assert [c["drug"] for c in watched] == ["toripalimab", "APG-1387", "other"]
@@ -171,33 +224,65 @@ def test_the_calendar_as_of_a_day_shows_what_was_expected_then(milestones):
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.permutations([("approved", "2025-06-10", "EMA"), ("rejected", "2025-07-01", "FDA"),
-                        ("approved", "2025-12-01", "FDA"), ("launched", "2025-02", None)]))
+@given(
+    st.permutations(
+        [
+            ("approved", "2025-06-10", "EMA"),
+            ("rejected", "2025-07-01", "FDA"),
+            ("approved", "2025-12-01", "FDA"),
+            ("launched", "2025-02", None),
+        ]
+    )
+)
 def test_resolution_does_not_depend_on_the_order_events_arrive_in(tmp_path_factory, events):
     milestones = Milestones(f"sqlite:///{tmp_path_factory.mktemp('resolution') / 'store.db'}")
     milestones("init")
     milestones("expect", "examplimab", "approved", "--window", "2025-H2", "--agency", "FDA")
     for type_, when, agency in events:
-        milestones("append", "--new-drug", "examplimab", type_, "--date", when, *(["--agency", agency] if agency else []))
+        milestones(
+            "append", "--new-drug", "examplimab", type_, "--date", when, *(["--agency", agency] if agency else [])
+        )
     since = milestones.json("history")[0]["recorded"]
-    [resolution] = [c for c in milestones.json("changes", "--since", since[:10] + "T00:00:00Z")
-                    if c["kind"] == "resolution"]
+    [resolution] = [
+        c for c in milestones.json("changes", "--since", since[:10] + "T00:00:00Z") if c["kind"] == "resolution"
+    ]
     assert resolution["summary"].endswith("different outcome: rejected")  # the FDA refused first, in July
 
 
 def test_a_watch_matches_the_retraction_and_correction_of_an_event_it_matched(milestones):
     milestones("watch", "add", "--company", "Ascentage Pharma")
     milestones("watch", "add", "--indication", "melanoma")
-    deal = milestones("append", "--new-drug", "APG-1387", "collaboration_signed", "--date", "2019-04-09",
-                      "--partner", "Ascentage Pharma").stdout.strip()
-    approval = milestones("append", "--new-drug", "other", "approved", "--date", "2019", "--agency", "FDA",
-                          "--indication", "advanced melanoma").stdout.strip()
+    deal = milestones(
+        "append",
+        "--new-drug",
+        "APG-1387",
+        "collaboration_signed",
+        "--date",
+        "2019-04-09",
+        "--partner",
+        "Ascentage Pharma",
+    ).stdout.strip()
+    approval = milestones(
+        "append",
+        "--new-drug",
+        "other",
+        "approved",
+        "--date",
+        "2019",
+        "--agency",
+        "FDA",
+        "--indication",
+        "advanced melanoma",
+    ).stdout.strip()
     since = milestones.json("history")[-1]["recorded"]
     milestones("retract", deal, "--reason", "no deal was signed")
     milestones("correct", approval, "--indication", "uveal cancer", "--reason", "another indication")
     watched = milestones.json("changes", "--since", since, "--watched")
-    assert [(c["drug"], c["kind"]) for c in watched] == [("APG-1387", "retraction"), ("other", "retraction"),
-                                                         ("other", "refinement")]
+    assert [(c["drug"], c["kind"]) for c in watched] == [
+        ("APG-1387", "retraction"),
+        ("other", "retraction"),
+        ("other", "refinement"),
+    ]
 
 
 def test_an_expectation_resolves_at_once_against_an_event_already_stored(milestones):

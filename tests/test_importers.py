@@ -57,7 +57,9 @@ def test_ctgov_estimated_dates_are_expected_milestones_not_events(milestones, tm
     assert "0 stored" in result.stderr and "2 expected milestones recorded" in result.stderr
     assert [h["type"] for h in milestones.json("history") if h["type"] not in ("alias", "expectation")] == []
     assert [(e["type"], e["window"], e["revisions"]) for e in milestones.json("calendar")] == [
-        ("phase_started", "2027-01", 0), ("phase_completed", "2029", 0)]
+        ("phase_started", "2027-01", 0),
+        ("phase_completed", "2029", 0),
+    ]
     before = milestones("export").stdout
     milestones("import-ctgov", str(path))
     assert milestones("export").stdout == before
@@ -66,7 +68,9 @@ def test_ctgov_estimated_dates_are_expected_milestones_not_events(milestones, tm
     (tmp_path / "newer.json").write_text(json.dumps(newer))
     milestones("import-ctgov", str(tmp_path / "newer.json"))
     assert [(e["type"], e["window"], e["revisions"]) for e in milestones.json("calendar")] == [
-        ("phase_started", "2027-04", 1), ("phase_completed", "2029", 0)]
+        ("phase_started", "2027-04", 1),
+        ("phase_completed", "2029", 0),
+    ]
 
 
 def test_ctgov_import_is_idempotent_and_a_newer_record_supersedes(milestones, tmp_path):
@@ -84,12 +88,15 @@ def test_ctgov_import_is_idempotent_and_a_newer_record_supersedes(milestones, tm
     assert dates == ["2019-03-14", "2020-11-20"]
 
 
-@pytest.mark.parametrize("content, message", [
-    ((DATA / "ctgov_classic.json").read_text(), "classic"),
-    ('{"protocolSection": {}}', "not a ClinicalTrials.gov"),
-    ("[1, 2", "not JSON"),
-    ((DATA / "openfda_nda.json").read_text(), "not a ClinicalTrials.gov"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ((DATA / "ctgov_classic.json").read_text(), "classic"),
+        ('{"protocolSection": {}}', "not a ClinicalTrials.gov"),
+        ("[1, 2", "not JSON"),
+        ((DATA / "openfda_nda.json").read_text(), "not a ClinicalTrials.gov"),
+    ],
+)
 def test_ctgov_refuses_foreign_files_and_writes_nothing(milestones, tmp_path, content, message):
     good, bad = DATA / "ctgov_completed.json", tmp_path / "bad.json"
     bad.write_text(content)
@@ -106,8 +113,10 @@ def test_openfda_approvals_supplements_and_priority_review(milestones):
     assert "efficacy supplement S-12" in found[-1]["note"]
     priority = [e for e in found if e["type"] == "designation_granted"]
     assert len(priority) == 2 and {p["designation"] for p in priority} == {"priority_review"}
-    assert all(p["date"] is None for p in priority) and {p["reported"] for p in priority} == {"2021-06-10",
-                                                                                              "2023-03-05"}
+    assert all(p["date"] is None for p in priority) and {p["reported"] for p in priority} == {
+        "2021-06-10",
+        "2023-03-05",
+    }
     [drug] = milestones.json("drugs")
     assert drug == {"drug": "exampumab", "names": ["EXAMPIA"]}
     assert milestones.json("status", "Exampia")["highest_phase"] == "approved"
@@ -168,10 +177,22 @@ def test_real_openfda_samples(milestones):
 def test_a_primary_source_and_the_news_tell_one_fact(milestones, tmp_path):
     milestones("import-ctgov", str(DATA / "ctgov_completed.json"))
     release = tmp_path / "release.txt"
-    release.write_text("BOSTON, April 22, 2021 -- In March 2019 Example Bio started a Phase 2/3 trial of exampumab "
-                       "in plaque psoriasis.\n")
-    milestones("append", "--new-drug", "exampumab", "phase_started", "--date", "2019-03", "--phase", "2/3",
-               "--source", str(release))
+    release.write_text(
+        "BOSTON, April 22, 2021 -- In March 2019 Example Bio started a Phase 2/3 trial of exampumab "
+        "in plaque psoriasis.\n"
+    )
+    milestones(
+        "append",
+        "--new-drug",
+        "exampumab",
+        "phase_started",
+        "--date",
+        "2019-03",
+        "--phase",
+        "2/3",
+        "--source",
+        str(release),
+    )
     starts = [e for e in milestones.json("timeline", "exampumab") if e["type"] == "phase_started"]
     assert len(starts) == 1 and starts[0]["date"] == "2019-03-14"
     assert set(starts[0]["sources"]) == {"NCT09000001", str(release)}

@@ -12,15 +12,20 @@ from eventstore.store.chain import encode_data
 names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20).filter(str.strip)
 
 
-@given(names, names, st.sampled_from(["2019", "2019-03", "2019-03-04", "unknown", "2020-Q3"]),
-       st.sampled_from(["phase_started", "approved", "discontinued"]))
+@given(
+    names,
+    names,
+    st.sampled_from(["2019", "2019-03", "2019-03-04", "unknown", "2020-Q3"]),
+    st.sampled_from(["phase_started", "approved", "discontinued"]),
+)
 def test_the_content_key_text_is_the_canonical_encoding_of_the_fact(drug, indication, when, kind):
     obj = {"drug": drug, "type": kind, "date": when, "indication": indication, "source": "https://example.org/a"}
     if kind == "approved":
         obj["agency"] = "FDA"
     fact = parse_object(obj)
-    assert content_text(fact) == encode_data({"drug": fact.stream, "type": fact.type,
-                                              "date": fact.occurred.to_json(), "data": fact.data})
+    assert content_text(fact) == encode_data(
+        {"drug": fact.stream, "type": fact.type, "date": fact.occurred.to_json(), "data": fact.data}
+    )
 
 
 def test_the_encoded_data_follows_a_replaced_data_dict():

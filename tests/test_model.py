@@ -15,6 +15,7 @@ CORPUS_REQUIRED = "MILESTONES_TEST_CORPUS_REQUIRED"  # CI sets it: a missing cor
 
 def corpus_or_skip() -> Path:
     from eventstore.extract.train import DEFAULT_CORPUS
+
     if not DEFAULT_CORPUS.is_dir():
         message = f"no labelled corpus at {DEFAULT_CORPUS}"
         if os.environ.get(CORPUS_REQUIRED) == "1":
@@ -26,6 +27,7 @@ def corpus_or_skip() -> Path:
 def test_the_shipped_weights_are_a_retraining_on_the_corpus():
     pytest.importorskip("sklearn", reason="retraining needs scikit-learn: pip install -e '.[train]'")
     from eventstore.extract.train import train
+
     model, _ = train(corpus_or_skip())
     shipped_text = (Path(__file__).parent.parent / "eventstore" / "extract" / WEIGHTS_FILE).read_text(encoding="utf-8")
     assert dumps(model) == shipped_text, "retrain: python -m eventstore.extract.train"
@@ -34,7 +36,7 @@ def test_the_shipped_weights_are_a_retraining_on_the_corpus():
 def test_the_confidence_is_the_logistic_of_the_summed_weights():
     model = Linear(-1.0, {"a": 2.0, "b": 0.5})
     assert model.probability([]) == pytest.approx(1 / (1 + 2.718281828459045))
-    assert model.probability(["a", "b", "unseen"]) == pytest.approx(1 / (1 + 2.718281828459045 ** -1.5))
+    assert model.probability(["a", "b", "unseen"]) == pytest.approx(1 / (1 + 2.718281828459045**-1.5))
     assert 0.0 < Linear(0.0, {"x": -1e9}).probability(["x"]) < 1e-20  # no overflow
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
 from milestones_cli import cli
 from milestones_cli.reference import reference
 
@@ -22,5 +21,6 @@ def test_every_command_shows_an_example():
             yield f"{prefix} {name}", command
             if isinstance(command, click.Group):
                 yield from commands(command, f"{prefix} {name}")
+
     missing = [path for path, command in commands(cli, "milestones") if "Example" not in (command.help or "")]
     assert missing == []

@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from milestones_cli.commands import news
 
-from .test_cli import Milestones, milestones  # noqa: F401 (a fixture)
+from .test_cli import Milestones, milestones
 
-RELEASE = ("Examplimab approved in Japan\n\nTOKYO, April 22, 2021 -- Example Bio today announced that the PMDA "
-           "approved examplimab for gastric cancer. In March 2020 the PMDA accepted the NDA for examplimab.\n")
+RELEASE = (
+    "Examplimab approved in Japan\n\nTOKYO, April 22, 2021 -- Example Bio today announced that the PMDA "
+    "approved examplimab for gastric cancer. In March 2020 the PMDA accepted the NDA for examplimab.\n"
+)
 
 
 @pytest.fixture
@@ -41,8 +42,12 @@ def test_without_a_terminal_ingest_asks_for_a_way_to_review(milestones, release)
 
 
 def test_yes_appends_only_what_clears_the_bar_and_reports_the_rest(milestones, release):
-    proposals = [json.loads(line) for line in milestones("extract", str(release), "--format", "jsonl",
-                                                         "--min-confidence", "0").stdout.splitlines()]
+    proposals = [
+        json.loads(line)
+        for line in milestones(
+            "extract", str(release), "--format", "jsonl", "--min-confidence", "0"
+        ).stdout.splitlines()
+    ]
     confidences = sorted(p["confidence"] for p in proposals if p["drug"] == "examplimab")
     assert len(confidences) == 2
     bar = (confidences[0] + confidences[1]) / 2  # one above, one below
@@ -92,7 +97,8 @@ def test_a_review_file_is_decided_in_an_editor_and_imported(milestones, release,
     held = milestones("ingest", str(release), "--min-confidence", "0", "--dry-run").stdout
     assert "a reference to an old filing" in held and held.count("held back") == 1
     assert [line.split()[1:3] for line in held.splitlines() if line.startswith("known ")] == [
-        ["examplimab", lines[0]["type"]]]  # the accepted one is in the store now
+        ["examplimab", lines[0]["type"]]
+    ]  # the accepted one is in the store now
 
 
 def test_a_retracted_event_is_not_proposed_again_even_after_an_alias(milestones, release):
@@ -116,10 +122,30 @@ def test_a_corrected_event_is_not_proposed_again_at_its_old_date(milestones, rel
 
 
 def test_every_clock_leaves_retracted_events_out(milestones):
-    first = milestones("append", "--new-drug", "examplimab", "approved", "--date", "2020-06-01", "--agency", "FDA",
-                       "--reported", "2020-06-02").stdout.strip()
-    wrong = milestones("append", "--new-drug", "examplimab", "rejected", "--date", "2020-07-01", "--agency", "EMA",
-                       "--reported", "2020-07-02").stdout.strip()
+    first = milestones(
+        "append",
+        "--new-drug",
+        "examplimab",
+        "approved",
+        "--date",
+        "2020-06-01",
+        "--agency",
+        "FDA",
+        "--reported",
+        "2020-06-02",
+    ).stdout.strip()
+    wrong = milestones(
+        "append",
+        "--new-drug",
+        "examplimab",
+        "rejected",
+        "--date",
+        "2020-07-01",
+        "--agency",
+        "EMA",
+        "--reported",
+        "2020-07-02",
+    ).stdout.strip()
     milestones("retract", wrong, "--reason", "it was a withdrawal")
     milestones("correct", first, "--date", "2020-06-03", "--reported", "2020-06-04", "--reason", "the day")
     known = milestones.json("timeline", "examplimab", "--known-at", "2021")
@@ -127,7 +153,8 @@ def test_every_clock_leaves_retracted_events_out(milestones):
     status = milestones.json("status", "examplimab", "--known-at", "2021")
     assert [r["state"] for r in status["regulatory"]] == ["approved"]
     assert [(e["type"], e["date"]) for e in milestones.json("timeline", "examplimab", "--as-of", "2021")] == [
-        ("approved", "2020-06-03")]
+        ("approved", "2020-06-03")
+    ]
 
 
 def test_a_review_line_names_what_import_refuses(tmp_path, sqlite_url):
@@ -140,15 +167,29 @@ def test_a_review_line_names_what_import_refuses(tmp_path, sqlite_url):
     assert "a reason goes with a rejected proposal only" in run("import", str(bad), code=2).stderr
 
 
-@pytest.mark.parametrize("field, value, difference", [
-    ("drug", "JS001", "another drug: 'JS001' here, 'toripalimab' stored"),
-    ("reported", "2019-01-01", "another reported date"),
-    ("idempotency_key", "another-key", "another idempotency key"),
-])
+@pytest.mark.parametrize(
+    "field, value, difference",
+    [
+        ("drug", "JS001", "another drug: 'JS001' here, 'toripalimab' stored"),
+        ("reported", "2019-01-01", "another reported date"),
+        ("idempotency_key", "another-key", "another idempotency key"),
+    ],
+)
 def test_an_imported_line_with_a_known_id_must_match_in_every_field(milestones, tmp_path, field, value, difference):
     milestones("append", "--new-drug", "toripalimab", "phase_started", "--date", "2016", "--phase", "1")
-    first = milestones("append", "toripalimab", "approved", "--date", "2018-12-17", "--agency", "NMPA",
-                       "--reported", "2018-12-18", "--idempotency-key", "k1").stdout.strip()
+    first = milestones(
+        "append",
+        "toripalimab",
+        "approved",
+        "--date",
+        "2018-12-17",
+        "--agency",
+        "NMPA",
+        "--reported",
+        "2018-12-18",
+        "--idempotency-key",
+        "k1",
+    ).stdout.strip()
     [line] = [json.loads(x) for x in milestones("export").stdout.splitlines() if json.loads(x)["id"] == first]
     for store_field in ("position", "version", "recorded", "hash"):  # a line edited apart from its chain
         del line[store_field]
@@ -172,7 +213,7 @@ def test_event_ids_are_taken_by_a_unique_prefix(milestones):
         refused = milestones("retract", first[:shared], "--reason", "x", code=2)
         assert "is ambiguous" in refused.stderr and first in refused.stderr and second in refused.stderr
     assert "8 or more" in milestones("retract", first[:7], "--reason", "x", code=2).stderr
-    unique = first[:max(8, shared + 1)]
+    unique = first[: max(8, shared + 1)]
     milestones("retract", unique, "--reason", "a unique prefix")
     assert [e["date"] for e in milestones.json("timeline", "examplimab")] == ["2017"]
     assert "nothing to correct" in milestones("correct", second, "--date", "2017", code=2).stderr
@@ -206,6 +247,8 @@ def test_an_alias_and_a_merge_can_be_retracted(milestones, tmp_path):
     copy("init")
     copy("import", str(export))
     assert [d["drug"] for d in copy.json("drugs")] == ["APG-1387", "toripalimab"]
+
     def facts(run):
         return [(f["id"], f["drug"], f["type"], f.get("retracts")) for f in run.json("history")]
+
     assert facts(copy) == facts(milestones)

@@ -20,9 +20,20 @@ def event(type_, when=None, reported=None, recorded=T0, retracts=None, source=No
     data = {"attributes": attributes} if retracts is None else {"reason": "wrong"}
     if source:
         data["source"] = source
-    return RecordedEvent(id=f"e{position}", position=position, stream="drug", version=position, type=type_,
-                         date=PartialDate.parse(when), reported=PartialDate.parse(reported), recorded=recorded,
-                         data=data, retracts=retracts, idempotency_key=None, hash="")
+    return RecordedEvent(
+        id=f"e{position}",
+        position=position,
+        stream="drug",
+        version=position,
+        type=type_,
+        date=PartialDate.parse(when),
+        reported=PartialDate.parse(reported),
+        recorded=recorded,
+        data=data,
+        retracts=retracts,
+        idempotency_key=None,
+        hash="",
+    )
 
 
 def status_of(events, **cutoffs):
@@ -34,8 +45,12 @@ def regulatory(status):
 
 
 def test_a_refusal_after_acceptance():
-    s = status_of([event("filing_accepted", "2019-01", agency="FDA", application="NDA"),
-                   event("rejected", "2019-11-02", agency="FDA", application="NDA")])
+    s = status_of(
+        [
+            event("filing_accepted", "2019-01", agency="FDA", application="NDA"),
+            event("rejected", "2019-11-02", agency="FDA", application="NDA"),
+        ]
+    )
     assert regulatory(s) == [("FDA", None, "rejected", None, "2019-11-02")]
     assert s.highest_phase == "filed"
 
@@ -46,10 +61,16 @@ def test_a_resubmission_after_refusal_moves_on():
 
 
 def test_a_second_indication_approved_later_is_its_own_entry():
-    s = status_of([event("approved", "2018-12-17", agency="NMPA", pathway="conditional", indication="melanoma"),
-                   event("approved", "2021-02-22", agency="NMPA", pathway="conditional", indication="NPC")])
-    assert regulatory(s) == [("NMPA", "NPC", "approved", "conditional", "2021-02-22"),
-                             ("NMPA", "melanoma", "approved", "conditional", "2018-12-17")]
+    s = status_of(
+        [
+            event("approved", "2018-12-17", agency="NMPA", pathway="conditional", indication="melanoma"),
+            event("approved", "2021-02-22", agency="NMPA", pathway="conditional", indication="NPC"),
+        ]
+    )
+    assert regulatory(s) == [
+        ("NMPA", "NPC", "approved", "conditional", "2021-02-22"),
+        ("NMPA", "melanoma", "approved", "conditional", "2018-12-17"),
+    ]
     assert s.highest_phase_by_indication == {"melanoma": "approved", "NPC": "approved"}
 
 
@@ -61,8 +82,12 @@ def test_a_clinical_hold_then_lifted():
 
 
 def test_a_conditional_approval_converted_to_full():
-    s = status_of([event("approved", "2018-12-17", agency="NMPA", pathway="conditional"),
-                   event("approved", "2023-05", agency="NMPA", pathway="full")])
+    s = status_of(
+        [
+            event("approved", "2018-12-17", agency="NMPA", pathway="conditional"),
+            event("approved", "2023-05", agency="NMPA", pathway="full"),
+        ]
+    )
     assert regulatory(s) == [("NMPA", None, "approved", "full", "2023-05")]
 
 
@@ -74,15 +99,21 @@ def test_an_approval_stands_against_a_later_filing_or_refusal_until_withdrawn():
 
 
 def test_a_filing_without_indication_moves_under_the_indication_decided():
-    s = status_of([event("filing_accepted", "2018-03", agency="NMPA", application="NDA"),
-                   event("approved", "2018-12-17", agency="NMPA", pathway="conditional", indication="melanoma")])
+    s = status_of(
+        [
+            event("filing_accepted", "2018-03", agency="NMPA", application="NDA"),
+            event("approved", "2018-12-17", agency="NMPA", pathway="conditional", indication="melanoma"),
+        ]
+    )
     assert regulatory(s) == [("NMPA", "melanoma", "approved", "conditional", "2018-12-17")]
     assert s.regulatory[0]["application"] == "NDA"
 
 
 def test_the_phase_ladder():
-    assert status_of([event("phase_started", "2019", phase="3"), event("phase_started", "2020", phase="2")]
-                     ).highest_phase == "3"
+    assert (
+        status_of([event("phase_started", "2019", phase="3"), event("phase_started", "2020", phase="2")]).highest_phase
+        == "3"
+    )
     assert status_of([event("phase_started", "2019", phase="4")]).highest_phase == "approved"
     assert status_of([event("ind_cleared", "2019", agency="FDA")]).highest_phase == "preclinical"
     assert status_of([event("filing_submitted", "2019", agency="FDA", application="IND")]).highest_phase is None
@@ -90,10 +121,14 @@ def test_the_phase_ladder():
 
 
 def test_designations_partners_discontinued_last_event():
-    s = status_of([event("designation_granted", "2019-02", agency="FDA", designation="breakthrough"),
-                   event("collaboration_signed", "2019-04-09", partners=["Ascentage Pharma"]),
-                   event("acquired", "2020-06", partners=["BigCo"]),
-                   event("discontinued", "2021-03")])
+    s = status_of(
+        [
+            event("designation_granted", "2019-02", agency="FDA", designation="breakthrough"),
+            event("collaboration_signed", "2019-04-09", partners=["Ascentage Pharma"]),
+            event("acquired", "2020-06", partners=["BigCo"]),
+            event("discontinued", "2021-03"),
+        ]
+    )
     assert [d["designation"] for d in s.designations] == ["breakthrough"]
     assert s.partners == ["Ascentage Pharma", "BigCo"]
     assert s.discontinued
@@ -101,6 +136,7 @@ def test_designations_partners_discontinued_last_event():
 
 
 # -- the clocks ---------------------------------------------------------------------------
+
 
 def test_as_of_certain_possible_absent():
     march = event("filing_accepted", "2018-03", agency="NMPA")
@@ -128,17 +164,22 @@ def test_recorded_by_sees_a_retraction_only_after_it_was_recorded():
     wrong = event("approved", "2018-12-17", agency="NMPA")
     retraction = event("retraction", retracts=wrong.id, recorded=T0 + timedelta(days=3))
     assert visible([wrong, retraction]) == []
-    assert [v.event.id for v in visible([wrong, retraction], Cutoffs(recorded_by=T0 + timedelta(days=1)))] == [
-        wrong.id]
+    assert [v.event.id for v in visible([wrong, retraction], Cutoffs(recorded_by=T0 + timedelta(days=1)))] == [wrong.id]
 
 
-@pytest.mark.parametrize("type_, attributes, words", [
-    ("filing_accepted", {"application": "NDA", "agency": "NMPA"}, "NDA accepted (NMPA)"),
-    ("approved", {"pathway": "conditional", "agency": "NMPA", "indication": "melanoma"},
-     "Conditional approval (NMPA): melanoma"),
-    ("phase_started", {"phase": "1b"}, "Phase 1b started"),
-    ("designation_granted", {"designation": "priority_review", "agency": "FDA"}, "Priority review (FDA)"),
-])
+@pytest.mark.parametrize(
+    "type_, attributes, words",
+    [
+        ("filing_accepted", {"application": "NDA", "agency": "NMPA"}, "NDA accepted (NMPA)"),
+        (
+            "approved",
+            {"pathway": "conditional", "agency": "NMPA", "indication": "melanoma"},
+            "Conditional approval (NMPA): melanoma",
+        ),
+        ("phase_started", {"phase": "1b"}, "Phase 1b started"),
+        ("designation_granted", {"designation": "priority_review", "agency": "FDA"}, "Priority review (FDA)"),
+    ],
+)
 def test_milestones_in_words(type_, attributes, words):
     assert describe(type_, attributes) == words
 
@@ -148,14 +189,18 @@ def test_no_development_reported_after_two_quiet_years():
     quiet = status_of(trial, as_of=date(2021, 4, 1))
     assert quiet.no_development_reported == []  # not yet two years after March 2019
     later = fold("drug", visible(trial, Cutoffs(as_of=date(2021, 6, 1))), date(2021, 6, 1))
-    assert later.no_development_reported == [{"indication": None, "last_clinical_event": "2019-03-31"},
-                                             {"indication": "NASH", "last_clinical_event": "2019-03-31"}]
+    assert later.no_development_reported == [
+        {"indication": None, "last_clinical_event": "2019-03-31"},
+        {"indication": "NASH", "last_clinical_event": "2019-03-31"},
+    ]
     stopped = trial + [event("discontinued", "2019-09")]
-    assert fold("drug", visible(stopped, Cutoffs(as_of=date(2022, 1, 1))), date(2022, 1, 1)
-                ).no_development_reported == []  # a confirmed discontinuation is shown as such
+    assert (
+        fold("drug", visible(stopped, Cutoffs(as_of=date(2022, 1, 1))), date(2022, 1, 1)).no_development_reported == []
+    )  # a confirmed discontinuation is shown as such
     approved = trial + [event("approved", "2019-12", agency="FDA", indication="NASH")]
-    assert fold("drug", visible(approved, Cutoffs(as_of=date(2022, 1, 1))), date(2022, 1, 1)
-                ).no_development_reported == []
+    assert (
+        fold("drug", visible(approved, Cutoffs(as_of=date(2022, 1, 1))), date(2022, 1, 1)).no_development_reported == []
+    )
 
 
 def test_one_fact_from_two_sources_is_shown_once_with_both():
@@ -166,8 +211,10 @@ def test_one_fact_from_two_sources_is_shown_once_with_both():
     merged, third = shown["2"], shown["3"]
     assert (merged.event.date.to_json(), merged.sources) == ("2019-03-14", ("release.txt", "NCT09000001"))
     assert third.event.attributes["phase"] == "3"  # a different phase is a different fact
-    same_source = [event("approved", "2019", source="a.txt", agency="FDA"),
-                   event("approved", "2019-05", source="a.txt", agency="FDA")]
+    same_source = [
+        event("approved", "2019", source="a.txt", agency="FDA"),
+        event("approved", "2019-05", source="a.txt", agency="FDA"),
+    ]
     assert len(visible(same_source, today=date(2026, 1, 1))) == 2  # one source telling two approvals
     apart = [event("approved", "2019-01", source="a.txt"), event("approved", "2019-05", source="b.txt")]
     assert len(visible(apart, today=date(2026, 1, 1))) == 2  # dates that cannot meet

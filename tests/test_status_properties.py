@@ -19,8 +19,9 @@ from eventstore.store.sql import ProjectionTables
 
 TODAY = date.today()
 DRUGS = ["A", "B", "A1"]
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None,
-                             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY_SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 @st.composite
@@ -29,16 +30,36 @@ def partial_dates(draw):
     if precision == "unknown":
         return PartialDate.unknown()
     day = draw(st.dates(date(2015, 1, 1), date(2020, 12, 31)))
-    part = {"day": day.month, "month": day.month, "quarter": (day.month - 1) // 3 + 1,
-            "half": (day.month - 1) // 6 + 1, "year": None}[precision]
+    part = {
+        "day": day.month,
+        "month": day.month,
+        "quarter": (day.month - 1) // 3 + 1,
+        "half": (day.month - 1) // 6 + 1,
+        "year": None,
+    }[precision]
     return PartialDate(precision, day.year, part, day.day if precision == "day" else None)
 
 
 @st.composite
 def new_events(draw, drugs=DRUGS):
-    type_ = draw(st.sampled_from(["phase_started", "results_reported", "trial_halted", "ind_cleared",
-                                  "filing_submitted", "filing_accepted", "rejected", "withdrawn", "approved",
-                                  "designation_granted", "collaboration_signed", "discontinued"]))
+    type_ = draw(
+        st.sampled_from(
+            [
+                "phase_started",
+                "results_reported",
+                "trial_halted",
+                "ind_cleared",
+                "filing_submitted",
+                "filing_accepted",
+                "rejected",
+                "withdrawn",
+                "approved",
+                "designation_granted",
+                "collaboration_signed",
+                "discontinued",
+            ]
+        )
+    )
     agency = draw(st.sampled_from(["FDA", "NMPA"]))
     indication = draw(st.sampled_from([None, "melanoma", "NPC"]))
     attributes = {
@@ -46,8 +67,11 @@ def new_events(draw, drugs=DRUGS):
         "results_reported": {"phase": draw(st.sampled_from(["1", "2", "3"]))},
         "trial_halted": {"phase": "2"},
         "ind_cleared": {"agency": agency},
-        "approved": {"agency": agency, "pathway": draw(st.sampled_from(["full", "conditional"])),
-                     "indication": indication},
+        "approved": {
+            "agency": agency,
+            "pathway": draw(st.sampled_from(["full", "conditional"])),
+            "indication": indication,
+        },
         "designation_granted": {"agency": agency, "designation": draw(st.sampled_from(["orphan", "breakthrough"]))},
         "collaboration_signed": {"partners": [draw(st.sampled_from(["P", "Q"]))]},
         "discontinued": {},
@@ -60,12 +84,16 @@ def new_events(draw, drugs=DRUGS):
     return NewEvent(draw(st.sampled_from(drugs)), type_, when, attributes, reported=reported)
 
 
-operations = st.lists(st.one_of(
-    new_events().map(lambda e: ("append", e)),
-    st.integers(0, 30).map(lambda k: ("retract", k)),
-    st.tuples(st.integers(0, 30), partial_dates()).map(lambda t: ("correct", *t)),
-    st.just(("alias", "A1", "A")),
-), min_size=1, max_size=25)
+operations = st.lists(
+    st.one_of(
+        new_events().map(lambda e: ("append", e)),
+        st.integers(0, 30).map(lambda k: ("retract", k)),
+        st.tuples(st.integers(0, 30), partial_dates()).map(lambda t: ("correct", *t)),
+        st.just(("alias", "A1", "A")),
+    ),
+    min_size=1,
+    max_size=25,
+)
 
 
 def fresh_store():
@@ -89,10 +117,16 @@ def apply(store, ops, after_each=None):
                 store.retract(target, "wrong")
             else:
                 old = store.get(target)
-                when = op[2] if not (op[2].is_known and old.reported.is_known and op[2].start > old.reported.end) \
+                when = (
+                    op[2]
+                    if not (op[2].is_known and old.reported.is_known and op[2].start > old.reported.end)
                     else old.date
-                live.append(store.correct(target, "date", NewEvent(old.stream, old.type, when, old.attributes,
-                                                                   reported=old.reported))[1].id)
+                )
+                live.append(
+                    store.correct(
+                        target, "date", NewEvent(old.stream, old.type, when, old.attributes, reported=old.reported)
+                    )[1].id
+                )
         if after_each:
             after_each(store)
     return store
@@ -157,8 +191,14 @@ def check_against_oracle(store, log, drug, as_of, known_at, recorded_by):
 
 
 @PROPERTY_SETTINGS
-@given(operations, st.lists(st.tuples(st.sampled_from(DRUGS), cutoff_dates, cutoff_dates,
-                                      st.one_of(st.none(), st.integers(0, 40))), min_size=1, max_size=4))
+@given(
+    operations,
+    st.lists(
+        st.tuples(st.sampled_from(DRUGS), cutoff_dates, cutoff_dates, st.one_of(st.none(), st.integers(0, 40))),
+        min_size=1,
+        max_size=4,
+    ),
+)
 def test_every_answer_equals_the_brute_force_oracle(ops, questions):
     store = apply(fresh_store(), ops)
     log = list(store.read_from(1))
@@ -180,14 +220,12 @@ def test_what_is_certain_stays_certain(ops, first, gap):
     store = apply(fresh_store(), ops)
     for drug in {f.stream for f in store.read_from(1) if f.kind == "event"}:
         earlier = {v.event.id for v in queries.timeline(store, drug, Cutoffs(as_of=first)) if v.certain}
-        later = {v.event.id for v in queries.timeline(store, drug, Cutoffs(as_of=first + timedelta(gap)))
-                 if v.certain}
+        later = {v.event.id for v in queries.timeline(store, drug, Cutoffs(as_of=first + timedelta(gap))) if v.certain}
         assert earlier <= later
 
 
 @PROPERTY_SETTINGS
-@given(st.lists(new_events(drugs=["A"]), min_size=1, max_size=12), st.randoms(use_true_random=False),
-       cutoff_dates)
+@given(st.lists(new_events(drugs=["A"]), min_size=1, max_size=12), st.randoms(use_true_random=False), cutoff_dates)
 def test_status_does_not_depend_on_append_order(events, random, as_of):
     shuffled = list(events)
     random.shuffle(shuffled)
@@ -209,16 +247,18 @@ def test_a_late_alias_merge_equals_the_canonical_name_from_the_start(events, as_
         merged.append([NewEvent(name, event.type, event.date, event.attributes, reported=event.reported)])
         direct.append([event])
     merged.add_alias("A1", "A", merge=True)
-    assert without_ids(queries.drug_status(merged, "A", Cutoffs(as_of=as_of), today=TODAY).to_json()) == \
-        without_ids(queries.drug_status(direct, "A", Cutoffs(as_of=as_of), today=TODAY).to_json())
+    assert without_ids(queries.drug_status(merged, "A", Cutoffs(as_of=as_of), today=TODAY).to_json()) == without_ids(
+        queries.drug_status(direct, "A", Cutoffs(as_of=as_of), today=TODAY).to_json()
+    )
 
 
 @PROPERTY_SETTINGS
 @given(operations, st.integers(1, 5))
 def test_the_incremental_projection_equals_a_full_replay(ops, every):
     steps = itertools.count(1)
-    store = apply(fresh_store(), ops,
-                  after_each=lambda s: projection.catch_up(s, TODAY) if next(steps) % every == 0 else None)
+    store = apply(
+        fresh_store(), ops, after_each=lambda s: projection.catch_up(s, TODAY) if next(steps) % every == 0 else None
+    )
     projection.catch_up(store, TODAY)
     tables = ProjectionTables(store)
     incremental = tables.load()
@@ -235,8 +275,9 @@ def test_status_is_the_full_replay_whatever_the_projection_lags(ops, every, unpr
     """A role that may not write the projection leaves it behind the log: the pipeline
     must still equal a fold of each drug's events."""
     steps = itertools.count(1)
-    store = apply(fresh_store(), ops,
-                  after_each=lambda s: projection.catch_up(s, TODAY) if next(steps) % every == 0 else None)
+    store = apply(
+        fresh_store(), ops, after_each=lambda s: projection.catch_up(s, TODAY) if next(steps) % every == 0 else None
+    )
     for event in unprojected:  # facts the projection has not taken in
         store.append([event])
     replayed = {s.drug: s.to_json() for s in queries.pipeline(store, Cutoffs(as_of=TODAY), today=TODAY)}

@@ -19,13 +19,32 @@ from .store import obj
 @click.command()
 @click.argument("drug")
 @event_type_argument
-@click.option("--window", required=True, help="When it is expected: 2026-H2, 2025-08-01, or START..END "
-                                              "(..2026-12-31 means by the end of 2026).")
+@click.option(
+    "--window",
+    required=True,
+    help="When it is expected: 2026-H2, 2025-08-01, or START..END (..2026-12-31 means by the end of 2026).",
+)
 @attribute_options
 @click.option("--reason", help="Why it is expected then (or why it moved).")
 @click.pass_context
-def expect(ctx, drug, event_type, window, phase, agency, application, pathway, designation, indication, partners,
-           regions, source, quote, reported, reason):
+def expect(
+    ctx,
+    drug,
+    event_type,
+    window,
+    phase,
+    agency,
+    application,
+    pathway,
+    designation,
+    indication,
+    partners,
+    regions,
+    source,
+    quote,
+    reported,
+    reason,
+):
     """Record an expected milestone; prints its id. A second `expect` for the same drug,
     type and agency (and indication) revises the first; both stay in the history. An
     actual event of that drug, type and agency recorded later resolves it.
@@ -35,21 +54,35 @@ def expect(ctx, drug, event_type, window, phase, agency, application, pathway, d
       milestones expect examplimab approved --window 2025-08-01 --agency FDA --reason "PDUFA date"
       milestones expect examplimab results_reported --window 2026-H2 --phase 3
     """
-    expectation = NewExpectation(drug, event_type, Window.parse(window),
-                                 attributes(phase, agency, application, pathway, designation, indication, partners,
-                                            regions), source=source, quote=quote, reason=reason)
+    expectation = NewExpectation(
+        drug,
+        event_type,
+        Window.parse(window),
+        attributes(phase, agency, application, pathway, designation, indication, partners, regions),
+        source=source,
+        quote=quote,
+        reason=reason,
+    )
     click.echo(obj(ctx).store().expect(expectation.drug, expectation.data()).id)
 
 
 @click.command()
-@click.option("--from", "since", metavar="D", callback=date_callback(parse_start_day), help="Windows ending on or after D.")
+@click.option(
+    "--from", "since", metavar="D", callback=date_callback(parse_start_day), help="Windows ending on or after D."
+)
 @click.option("--to", "until", metavar="D", callback=date_callback(parse_cutoff_day), help="Windows starting by D.")
 @click.option("--agency", help="Only this agency.")
 @click.option("--type", "event_type", help="Only this expected event type.")
-@click.option("--as-of", "as_of", metavar="D", callback=date_callback(parse_cutoff_day),
-              help="The calendar as the store knew it at the end of D.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "ical"]), default="table",
-              show_default=True)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="D",
+    callback=date_callback(parse_cutoff_day),
+    help="The calendar as the store knew it at the end of D.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv", "ical"]), default="table", show_default=True
+)
 @click.pass_context
 def calendar(ctx, since, until, agency, event_type, as_of, fmt):
     """The open expected milestones in window order, overdue ones flagged.
@@ -64,9 +97,17 @@ def calendar(ctx, since, until, agency, event_type, as_of, fmt):
     if fmt == "ical":
         click.echo(to_ical(found), nl=False)
         return
-    rows = [{"window": e.window.text, "drug": e.drug, "expected": describe(e.expects, e.fact.attributes),
-             "revisions": e.revisions, "overdue": e.overdue(today), "source": e.fact.data.get("source")}
-            for e in found]
+    rows = [
+        {
+            "window": e.window.text,
+            "drug": e.drug,
+            "expected": describe(e.expects, e.fact.attributes),
+            "revisions": e.revisions,
+            "overdue": e.overdue(today),
+            "source": e.fact.data.get("source"),
+        }
+        for e in found
+    ]
     if fmt == "json":
         emit_json([e.to_json(today) for e in found])
     else:
@@ -74,8 +115,14 @@ def calendar(ctx, since, until, agency, event_type, as_of, fmt):
 
 
 @click.command()
-@click.option("--since", "since", metavar="T", required=True, callback=date_callback(parse_cutoff_instant),
-              help="Changes recorded strictly after T (a date means the end of that day; UTC).")
+@click.option(
+    "--since",
+    "since",
+    metavar="T",
+    required=True,
+    callback=date_callback(parse_cutoff_instant),
+    help="Changes recorded strictly after T (a date means the end of that day; UTC).",
+)
 @click.option("--watched", is_flag=True, help="Only what touches a watched drug, company or indication.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
@@ -92,12 +139,16 @@ def changes(ctx, since, watched, fmt):
     """
     from eventstore.changes import changes as changes_since
     from eventstore.changes import watched_changes
+
     found = (watched_changes if watched else changes_since)(obj(ctx).store(), since)
     if fmt == "json":
         emit_json([c.to_json() for c in found])
         return
-    render([{**c.to_json(), "recorded": c.recorded.isoformat(timespec="seconds")} for c in found],
-           ["recorded", "severity", "kind", "drug", "summary"], "table")
+    render(
+        [{**c.to_json(), "recorded": c.recorded.isoformat(timespec="seconds")} for c in found],
+        ["recorded", "severity", "kind", "drug", "summary"],
+        "table",
+    )
 
 
 @click.group()
@@ -166,8 +217,11 @@ def watch_list(ctx, fmt):
       milestones watch list --format json
     """
     watched = obj(ctx).store().watchlist()
-    render([{"watching": target, "name": value} for target, values in watched.items() for value in values],
-           ["watching", "name"], fmt)
+    render(
+        [{"watching": target, "name": value} for target, values in watched.items() for value in values],
+        ["watching", "name"],
+        fmt,
+    )
 
 
 def _ical_text(value: str) -> str:
@@ -191,13 +245,20 @@ def to_ical(found) -> str:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//milestones//expected milestones//EN", "CALSCALE:GREGORIAN"]
     for e in found:
         start = max(e.window.start, e.window.end - timedelta(days=366 * 5))  # "by END" spans what is left
-        lines += ["BEGIN:VEVENT", f"UID:{e.fact.id}@milestones", f"DTSTAMP:{stamp}",
-                  f"DTSTART;VALUE=DATE:{start:%Y%m%d}", f"DTEND;VALUE=DATE:{e.window.end + timedelta(days=1):%Y%m%d}",
-                  "SUMMARY:" + _ical_text(f"{e.drug}: {describe(e.expects, e.fact.attributes)} (expected)"),
-                  "DESCRIPTION:" + _ical_text(f"window {e.window.text}; revisions {e.revisions}"
-                                              + (f"; source {e.fact.data['source']}" if e.fact.data.get("source")
-                                                 else "")),
-                  "END:VEVENT"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{e.fact.id}@milestones",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{e.window.end + timedelta(days=1):%Y%m%d}",
+            "SUMMARY:" + _ical_text(f"{e.drug}: {describe(e.expects, e.fact.attributes)} (expected)"),
+            "DESCRIPTION:"
+            + _ical_text(
+                f"window {e.window.text}; revisions {e.revisions}"
+                + (f"; source {e.fact.data['source']}" if e.fact.data.get("source") else "")
+            ),
+            "END:VEVENT",
+        ]
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)
 

@@ -10,15 +10,18 @@ import click
 from eventstore.dates import PartialDate, parse_cutoff_day
 from eventstore.errors import MilestonesError
 
+from ..files import read_text
 from ..options import date_callback
 from ..output import progress, render
-from ..files import read_text
 from .store import obj, refresh_projection
 
 MAX_NEWS_BYTES = 2_000_000  # a news text larger than this is no press release: refused, not read on
-published_option = click.option("--published", metavar="D", callback=date_callback(parse_cutoff_day),
-                                help="The publication date, where the text has no dateline; it resolves "
-                                     "'today', 'on Friday', 'last month'.")
+published_option = click.option(
+    "--published",
+    metavar="D",
+    callback=date_callback(parse_cutoff_day),
+    help="The publication date, where the text has no dateline; it resolves 'today', 'on Friday', 'last month'.",
+)
 
 
 def _attributes_text(p) -> str:
@@ -26,15 +29,26 @@ def _attributes_text(p) -> str:
 
 
 def _rows(items) -> list[dict]:
-    return [{"drug": p.drug, "type": p.type, "date": p.date.to_json() or "unknown", "attributes": _attributes_text(p),
-             "confidence": "" if p.confidence is None else f"{p.confidence:.2f}",
-             "quote": p.quote[:90] + ("…" if len(p.quote) > 90 else "")} for p in items]
+    return [
+        {
+            "drug": p.drug,
+            "type": p.type,
+            "date": p.date.to_json() or "unknown",
+            "attributes": _attributes_text(p),
+            "confidence": "" if p.confidence is None else f"{p.confidence:.2f}",
+            "quote": p.quote[:90] + ("…" if len(p.quote) > 90 else ""),
+        }
+        for p in items
+    ]
 
 
 min_confidence_option = click.option(
-    "--min-confidence", type=click.FloatRange(0, 1), metavar="C",
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    metavar="C",
     help="Propose only events at least this likely (0–1); 0 shows every reading the rules make. "
-         "Default: the model's threshold, chosen for the best F1 on news it was not trained on.")
+    "Default: the model's threshold, chosen for the best F1 on news it was not trained on.",
+)
 
 
 @click.command()
@@ -54,6 +68,7 @@ def extract(file, published, min_confidence, fmt):
       pbpaste | milestones extract - --published 2021-04-22 --format jsonl
     """
     from eventstore.extract import extract as read_news  # imported when used: start-up stays light
+
     result = read_news(read_text(file, MAX_NEWS_BYTES), published, min_confidence)
     if fmt == "jsonl":
         for p in result.events:
@@ -75,10 +90,15 @@ def _describe(d) -> str:
     p = d.proposed
     attributes = _attributes_text(p)
     confidence = "" if p.confidence is None else f"  confidence {p.confidence:.2f}"
-    refines = f"\n  refines the stored {d.known.date.to_json() or 'undated'} event {d.known.id}" \
-        if d.action == "refines" and d.known else ""
-    return (f"{d.drug}  {p.type}  {p.date.to_json() or 'date unknown'}  {attributes}{confidence}{refines}\n"
-            f"  \u201c{p.quote[:300]}\u201d")
+    refines = (
+        f"\n  refines the stored {d.known.date.to_json() or 'undated'} event {d.known.id}"
+        if d.action == "refines" and d.known
+        else ""
+    )
+    return (
+        f"{d.drug}  {p.type}  {p.date.to_json() or 'date unknown'}  {attributes}{confidence}{refines}\n"
+        f"  \u201c{p.quote[:300]}\u201d"
+    )
 
 
 def _edit(d):
@@ -86,10 +106,10 @@ def _edit(d):
     from dataclasses import replace
 
     from eventstore import EVENT_TYPES
+
     p = d.proposed
     drug = click.prompt("  drug", default=d.drug, err=True)
-    type_ = click.prompt("  type", default=p.type, type=click.Choice(list(EVENT_TYPES)), show_choices=False,
-                         err=True)
+    type_ = click.prompt("  type", default=p.type, type=click.Choice(list(EVENT_TYPES)), show_choices=False, err=True)
     when = click.prompt("  date (unknown for none)", default=p.date.to_json() or "unknown", err=True)
     attributes = {}
     for name, value in p.attributes.items():
@@ -115,8 +135,13 @@ def _review(pending, source_of):
             continue
         click.echo(f"\n[{number}/{len(pending)}] {source_of[id(d)]}: {_describe(d)}", err=True)
         while True:
-            answer = click.prompt("  [a]ccept, [r]eject, [e]dit, accept [A]ll the rest, [q]uit", default="a",
-                                  type=click.Choice(["a", "r", "e", "A", "q"]), show_choices=False, err=True)
+            answer = click.prompt(
+                "  [a]ccept, [r]eject, [e]dit, accept [A]ll the rest, [q]uit",
+                default="a",
+                type=click.Choice(["a", "r", "e", "A", "q"]),
+                show_choices=False,
+                err=True,
+            )
             if answer == "e":
                 try:
                     d = _edit(d)
@@ -129,8 +154,9 @@ def _review(pending, source_of):
         if answer == "q":
             break
         if answer == "r":
-            rejected.append((d, click.prompt("  why (remembered: not proposed again from this source)",
-                                             default="wrong", err=True)))
+            rejected.append(
+                (d, click.prompt("  why (remembered: not proposed again from this source)", default="wrong", err=True))
+            )
         else:
             accepted.append(d)
             accept_all = answer == "A"
@@ -140,15 +166,25 @@ def _review(pending, source_of):
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @published_option
-@click.option("--yes", is_flag=True, help="Append, without asking, the proposals at or above --min-confidence; "
-                                          "report the rest.")
-@click.option("--review", "review_file", type=click.File("w", encoding="utf-8"), metavar="FILE",
-              help="Write the proposals as JSON Lines to FILE, to decide in any editor (set each line's review "
-                   "to accept or reject) and append with `milestones import FILE`; appends nothing now.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), metavar="C",
-              help="The confidence at or above which --yes appends (and --review pre-accepts) a proposal; one "
-                   "below the extractor's own threshold also proposes the less likely events. Default: the model's, "
-                   "chosen so that precision on news it was not trained on is at least 0.95.")
+@click.option(
+    "--yes", is_flag=True, help="Append, without asking, the proposals at or above --min-confidence; report the rest."
+)
+@click.option(
+    "--review",
+    "review_file",
+    type=click.File("w", encoding="utf-8"),
+    metavar="FILE",
+    help="Write the proposals as JSON Lines to FILE, to decide in any editor (set each line's review "
+    "to accept or reject) and append with `milestones import FILE`; appends nothing now.",
+)
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    metavar="C",
+    help="The confidence at or above which --yes appends (and --review pre-accepts) a proposal; one "
+    "below the extractor's own threshold also proposes the less likely events. Default: the model's, "
+    "chosen so that precision on news it was not trained on is at least 0.95.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would be proposed; write nothing.")
 @click.pass_context
 def ingest(ctx, files, published, yes, review_file, min_confidence, dry_run):
@@ -171,12 +207,15 @@ def ingest(ctx, files, published, yes, review_file, min_confidence, dry_run):
     from eventstore import ingest as news
     from eventstore.extract import extract as read_news
     from eventstore.extract.model import shipped
+
     if sum(map(bool, (yes, review_file, dry_run))) > 1:
         raise click.UsageError("choose one of --yes, --review and --dry-run")
     if not (yes or review_file or dry_run or _is_terminal()):
-        raise click.UsageError("no terminal to review the proposals on: use --review FILE (decide in an editor, "
-                               "then `milestones import FILE`), --yes (append only what clears the confidence bar) "
-                               "or --dry-run")
+        raise click.UsageError(
+            "no terminal to review the proposals on: use --review FILE (decide in an editor, "
+            "then `milestones import FILE`), --yes (append only what clears the confidence bar) "
+            "or --dry-run"
+        )
     model = shipped()
     bar = model.ingest_threshold if min_confidence is None else min_confidence
     store = obj(ctx).store()
@@ -188,13 +227,20 @@ def ingest(ctx, files, published, yes, review_file, min_confidence, dry_run):
             plans.append((name, text, result, news.decide(store, result.events, result.published, name, text)))
     pending, source_of = [], {}
     for name, _, result, decisions in plans:
-        rows = [{**row, "action": d.action + (f" ({d.why})" if d.why else "")}
-                for row, d in zip(_rows([d.proposed for d in decisions]), decisions)]
-        counts = {action: sum(d.action == action for d in decisions)
-                  for action in (news.NEW, news.REFINES, news.KNOWN, news.HELD_BACK)}
-        click.echo(f"{name}: {counts[news.NEW]} new, {counts[news.REFINES]} refinements, {counts[news.KNOWN]} "
-                   f"already known, {counts[news.HELD_BACK]} held back (undone before); "
-                   f"{len(result.expected)} expected milestones", err=True)
+        rows = [
+            {**row, "action": d.action + (f" ({d.why})" if d.why else "")}
+            for row, d in zip(_rows([d.proposed for d in decisions]), decisions)
+        ]
+        counts = {
+            action: sum(d.action == action for d in decisions)
+            for action in (news.NEW, news.REFINES, news.KNOWN, news.HELD_BACK)
+        }
+        click.echo(
+            f"{name}: {counts[news.NEW]} new, {counts[news.REFINES]} refinements, {counts[news.KNOWN]} "
+            f"already known, {counts[news.HELD_BACK]} held back (undone before); "
+            f"{len(result.expected)} expected milestones",
+            err=True,
+        )
         render(rows, ["action", "drug", "type", "date", "attributes", "confidence", "quote"], "table")
         for d in decisions:
             if d.to_append:
@@ -209,8 +255,11 @@ def ingest(ctx, files, published, yes, review_file, min_confidence, dry_run):
         accepted = [d for d in pending if (d.proposed.confidence or 0.0) >= bar]
         rejected = []
         if len(accepted) < len(pending):
-            click.echo(f"{len(pending) - len(accepted)} proposals below confidence {bar:.2f} were not appended: "
-                       f"review them with --review FILE, or on a terminal", err=True)
+            click.echo(
+                f"{len(pending) - len(accepted)} proposals below confidence {bar:.2f} were not appended: "
+                f"review them with --review FILE, or on a terminal",
+                err=True,
+            )
     else:
         accepted, rejected = _review(pending, source_of)
     for name, text, result, decisions in plans:
@@ -218,10 +267,14 @@ def ingest(ctx, files, published, yes, review_file, min_confidence, dry_run):
         mine = {id(d) for d in decisions}
         chosen = [d for d in accepted if id(d) in mine]
         turned_down = [(d, why) for d, why in rejected if id(d) in mine]
-        appended, refined, expected, rejections = news.apply(store, chosen, name, text, reported, result.expected,
-                                                             turned_down)
-        click.echo(f"{name}: {appended} appended, {refined} refined, {expected} expected milestones recorded, "
-                   f"{rejections} rejections remembered", err=True)
+        appended, refined, expected, rejections = news.apply(
+            store, chosen, name, text, reported, result.expected, turned_down
+        )
+        click.echo(
+            f"{name}: {appended} appended, {refined} refined, {expected} expected milestones recorded, "
+            f"{rejections} rejections remembered",
+            err=True,
+        )
     refresh_projection(store)
 
 
@@ -230,6 +283,7 @@ def _write_review(out, plans, bar: float) -> None:
     'undecided' below it (import refuses the file until each is decided); then the dated
     expected milestones, as `ingest` would record them."""
     from eventstore import ingest as news
+
     written = 0
     for name, text, result, decisions in plans:
         reported = PartialDate.of_day(result.published) if result.published else PartialDate.unknown()
@@ -242,8 +296,11 @@ def _write_review(out, plans, bar: float) -> None:
             line = news.expectation_line(p, name, text)
             if line is not None:  # delete the line to leave it out
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
-    click.echo(f"{written} proposals written to {out.name}: set each line's review to accept or reject, then "
-               f"`milestones import {out.name}`", err=True)
+    click.echo(
+        f"{written} proposals written to {out.name}: set each line's review to accept or reject, then "
+        f"`milestones import {out.name}`",
+        err=True,
+    )
 
 
 def register(group: click.Group) -> None:

@@ -10,8 +10,8 @@ import click
 
 from eventstore.errors import MilestonesError
 
-from ..output import progress
 from ..files import read_text
+from ..output import progress
 from .store import obj, refresh_projection
 
 MAX_RECORD_BYTES = 200_000_000  # a records file larger than this is refused, not read on
@@ -27,6 +27,7 @@ def _load(name: str) -> object:
 def _run_import(ctx, files: tuple[str, ...], prefix: str, split: Callable, read: Callable) -> None:
     """Read and check every file first; then each file lands in one transaction."""
     from eventstore.importers.common import land
+
     parsed = []
     for name in files:
         loaded = _load(name)  # its errors name the file already
@@ -36,7 +37,7 @@ def _run_import(ctx, files: tuple[str, ...], prefix: str, split: Callable, read:
             raise MilestonesError(f"{name}: {error}") from None
     store = obj(ctx).store()
     with progress(parsed, "importing") as items:
-        for name, records in items:
+        for _, records in items:
             for outcome in land(store, records, prefix):
                 line = f"{outcome.source}: {outcome.stored} stored, {outcome.present} already present"
                 if outcome.superseded:
@@ -62,6 +63,7 @@ def import_ctgov(ctx, files):
       milestones import-ctgov NCT02210780.json
     """
     from eventstore.importers import ctgov
+
     _run_import(ctx, files, "ctgov", ctgov.studies, ctgov.read_study)
 
 
@@ -80,6 +82,7 @@ def import_openfda(ctx, files):
       milestones import-openfda NDA209637.json
     """
     from eventstore.importers import openfda
+
     _run_import(ctx, files, "openfda", openfda.applications, openfda.read_application)
 
 

@@ -3,6 +3,7 @@ import, export, verify, rebuild; and the raw views of it: history, drugs."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 
@@ -10,7 +11,7 @@ import click
 
 from eventstore import EVENT_TYPES, NewEvent, projection
 from eventstore.aliases import did_you_mean, name_key
-from eventstore.errors import AccessDenied, MilestonesError, UnknownDrug
+from eventstore.errors import AccessDenied, UnknownDrug
 from eventstore.events import AGENCY_REQUIRED, UNKNOWN_AGENCY
 from eventstore.jsonl import MAX_LINE, export_lines, iter_lines
 from eventstore.status import describe
@@ -29,10 +30,8 @@ def refresh_projection(store) -> None:
     """Keep the status projection current after a write. A role that may not write the
     projection still gets correct answers (`status` then folds the events itself); any
     other failure, a lost connection say, is reported."""
-    try:
+    with contextlib.suppress(AccessDenied):
         projection.catch_up(store)
-    except AccessDenied:
-        pass
 
 
 @click.command()
@@ -53,16 +52,41 @@ def init(ctx):
 @click.command()
 @click.argument("drug")
 @event_type_argument
-@click.option("--date", "when", required=True, help="When it happened: 2018-12-17, 2018-03, 2020-Q3, 2020-H1, "
-                                                     "2019, 'March 2018', or unknown.")
+@click.option(
+    "--date",
+    "when",
+    required=True,
+    help="When it happened: 2018-12-17, 2018-03, 2020-Q3, 2020-H1, 2019, 'March 2018', or unknown.",
+)
 @attribute_options
 @click.option("--expect-version", type=int, help="Fail with exit 3 unless the drug's stream is at this version.")
 @click.option("--idempotency-key", help="Appending the same key again stores nothing and prints the first id.")
-@click.option("--new-drug", is_flag=True, help="DRUG is a drug the store does not know yet (without it, an unknown "
-                                               "name is refused as a likely typo).")
+@click.option(
+    "--new-drug",
+    is_flag=True,
+    help="DRUG is a drug the store does not know yet (without it, an unknown name is refused as a likely typo).",
+)
 @click.pass_context
-def append(ctx, drug, event_type, when, phase, agency, application, pathway, designation, indication, partners,
-           regions, source, quote, reported, expect_version, idempotency_key, new_drug):
+def append(
+    ctx,
+    drug,
+    event_type,
+    when,
+    phase,
+    agency,
+    application,
+    pathway,
+    designation,
+    indication,
+    partners,
+    regions,
+    source,
+    quote,
+    reported,
+    expect_version,
+    idempotency_key,
+    new_drug,
+):
     """Append one milestone; prints the new event's id alone on stdout. A regulatory
     milestone names its agency (--agency unknown where the source does not say).
 
@@ -75,17 +99,29 @@ def append(ctx, drug, event_type, when, phase, agency, application, pathway, des
       milestones append examplimab phase_started --date 2024-05 --phase 1 --new-drug
     """
     unknown_agency = agency is not None and agency.casefold() == UNKNOWN_AGENCY
-    event = NewEvent(drug=drug, type=event_type, date=when, source=source, quote=quote, reported=reported,
-                     idempotency_key=idempotency_key,
-                     attributes=attributes(phase, None if unknown_agency else agency, application, pathway,
-                                           designation, indication, partners, regions))
+    event = NewEvent(
+        drug=drug,
+        type=event_type,
+        date=when,
+        source=source,
+        quote=quote,
+        reported=reported,
+        idempotency_key=idempotency_key,
+        attributes=attributes(
+            phase, None if unknown_agency else agency, application, pathway, designation, indication, partners, regions
+        ),
+    )
     if event_type in AGENCY_REQUIRED and agency is None:
-        raise click.UsageError(f"a {event_type} milestone needs --agency (the regulator, or --agency "
-                               f"{UNKNOWN_AGENCY} where the source does not say)")
+        raise click.UsageError(
+            f"a {event_type} milestone needs --agency (the regulator, or --agency "
+            f"{UNKNOWN_AGENCY} where the source does not say)"
+        )
     store = obj(ctx).store()
     if not new_drug and not store.is_known(event.drug):
-        raise UnknownDrug(f"unknown drug {event.drug!r}{did_you_mean(event.drug, store.known_names())}: append to "
-                          f"a drug the store knows, or pass --new-drug to start a new one")
+        raise UnknownDrug(
+            f"unknown drug {event.drug!r}{did_you_mean(event.drug, store.known_names())}: append to "
+            f"a drug the store knows, or pass --new-drug to start a new one"
+        )
     expected = None if expect_version is None else {drug: expect_version}
     result = store.append([event], expected)[0]
     refresh_projection(store)
@@ -119,8 +155,25 @@ def retract(ctx, event_id, reason):
 @click.option("--date", "when", help="The right date.")
 @attribute_options
 @click.pass_context
-def correct(ctx, event_id, reason, drug, event_type, when, phase, agency, application, pathway, designation,
-            indication, partners, regions, source, quote, reported):
+def correct(
+    ctx,
+    event_id,
+    reason,
+    drug,
+    event_type,
+    when,
+    phase,
+    agency,
+    application,
+    pathway,
+    designation,
+    indication,
+    partners,
+    regions,
+    source,
+    quote,
+    reported,
+):
     """Correct an event: retract it and append the corrected one, linked. Values not
     given are kept from the original; a correction that changes nothing is refused.
     EVENT_ID may be the start of an id (8 characters or more). Prints the corrected
@@ -134,22 +187,52 @@ def correct(ctx, event_id, reason, drug, event_type, when, phase, agency, applic
     event_id = store.expand_id(event_id)
     original = store.get(event_id)
     merged = dict(original.attributes)
-    if all(value in (None, (), []) for value in (drug, event_type, when, phase, agency, application, pathway,
-                                                 designation, indication, partners, regions, source, quote,
-                                                 reported)):
-        raise click.UsageError("nothing to correct: give the right value of at least one field (--date, --drug, "
-                               "--type, an attribute option, --source, --quote or --reported)")
-    for name, value in attributes(phase, agency, application, pathway, designation, indication, partners,
-                                  regions).items():
+    if all(
+        value in (None, (), [])
+        for value in (
+            drug,
+            event_type,
+            when,
+            phase,
+            agency,
+            application,
+            pathway,
+            designation,
+            indication,
+            partners,
+            regions,
+            source,
+            quote,
+            reported,
+        )
+    ):
+        raise click.UsageError(
+            "nothing to correct: give the right value of at least one field (--date, --drug, "
+            "--type, an attribute option, --source, --quote or --reported)"
+        )
+    for name, value in attributes(
+        phase, agency, application, pathway, designation, indication, partners, regions
+    ).items():
         if value not in (None, []):
             merged[name] = value
-    event = NewEvent(drug=drug or original.stream, type=event_type or original.type,
-                     date=when if when is not None else original.date, attributes=merged,
-                     source=source or original.source, quote=quote or original.quote,
-                     reported=reported if reported is not None else original.reported)
+    event = NewEvent(
+        drug=drug or original.stream,
+        type=event_type or original.type,
+        date=when if when is not None else original.date,
+        attributes=merged,
+        source=source or original.source,
+        quote=quote or original.quote,
+        reported=reported if reported is not None else original.reported,
+    )
     same_drug = name_key(store.canonical_name(event.drug)) == name_key(store.canonical_name(original.stream))
     if same_drug and (event.type, event.date, event.attributes, event.source, event.quote, event.reported) == (
-            original.type, original.date, original.attributes, original.source, original.quote, original.reported):
+        original.type,
+        original.date,
+        original.attributes,
+        original.source,
+        original.quote,
+        original.reported,
+    ):
         raise click.UsageError("nothing to correct: the values given are the event's own")
     results = store.correct(event_id, reason, event)
     refresh_projection(store)
@@ -204,15 +287,24 @@ def history_row(fact) -> dict:
     elif fact.kind == "watch":
         what = f"watch {fact.data['action']} {fact.data['target']} {fact.data['value']}"
     elif fact.kind == "rejection":
-        what = f"rejected proposal: {fact.data['proposed_drug']} {fact.data['rejects']} from {fact.data['source']}: " \
-               f"{fact.data['reason']}"
+        what = (
+            f"rejected proposal: {fact.data['proposed_drug']} {fact.data['rejects']} from {fact.data['source']}: "
+            f"{fact.data['reason']}"
+        )
     elif fact.kind == "expectation":
         what = f"expected in {fact.data['window']}: {describe(fact.data['expects'], fact.attributes)}"
     else:
         what = describe(fact.type, fact.attributes)
-    return {"position": fact.position, "recorded": fact.recorded.isoformat(timespec="seconds"),
-            "drug": fact.stream, "version": fact.version, "type": fact.type, "date": fact.date.to_json(),
-            "what": what, "id": fact.id}
+    return {
+        "position": fact.position,
+        "recorded": fact.recorded.isoformat(timespec="seconds"),
+        "drug": fact.stream,
+        "version": fact.version,
+        "type": fact.type,
+        "date": fact.date.to_json(),
+        "what": what,
+        "id": fact.id,
+    }
 
 
 @click.command()
@@ -230,13 +322,18 @@ def history(ctx, drug, fmt):
     """
     store = obj(ctx).store()
     facts = store.read_drug(drug) if drug else list(store.read_from(1))
-    render([history_row(f) for f in facts], ["position", "recorded", "drug", "version", "type", "date", "what",
-                                              "id"], fmt, [f.to_json() for f in facts])
+    render(
+        [history_row(f) for f in facts],
+        ["position", "recorded", "drug", "version", "type", "date", "what", "id"],
+        fmt,
+        [f.to_json() for f in facts],
+    )
 
 
 @click.command()
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              help="Write to a file instead of stdout.")
+@click.option(
+    "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Write to a file instead of stdout."
+)
 @click.pass_context
 def export(ctx, output):
     """Write every fact as JSON Lines, with the store's fields (id, position, version,
@@ -276,12 +373,14 @@ def import_(ctx, files):
 def _progress(name: str):
     def show(count) -> None:
         click.echo(f"\r{name}: {count.stored + count.present:,} facts read…", err=True, nl=False)
+
     return show
 
 
 @click.command()
-@click.option("--expect-head", metavar="HASH", help="Fail unless this hash (a head kept elsewhere) is still on "
-                                                   "the chain.")
+@click.option(
+    "--expect-head", metavar="HASH", help="Fail unless this hash (a head kept elsewhere) is still on the chain."
+)
 @click.pass_context
 def verify(ctx, expect_head):
     """Check the hash chain and the log's invariants. Prints the head (last position and
@@ -293,8 +392,9 @@ def verify(ctx, expect_head):
       milestones verify --expect-head 5f2c…
     """
     if expect_head is not None and not re.fullmatch(r"[0-9a-f]{64}", expect_head):
-        raise click.BadParameter("a head hash is 64 hexadecimal digits, as `verify` prints it",
-                                 param_hint="--expect-head")
+        raise click.BadParameter(
+            "a head hash is 64 hexadecimal digits, as `verify` prints it", param_hint="--expect-head"
+        )
     report = obj(ctx).store().verify(expect_head)
     click.echo(f"head: position {report.head_position} hash {report.head_hash}")
     if report.sound:
@@ -302,8 +402,9 @@ def verify(ctx, expect_head):
         return
     for position, message in sorted(report.faults)[:20]:
         click.echo(f"fault at position {position}: {message}")
-    click.echo(f"milestones: verify: {len(report.faults)} fault(s); first bad position {report.first_fault[0]}",
-               err=True)
+    click.echo(
+        f"milestones: verify: {len(report.faults)} fault(s); first bad position {report.first_fault[0]}", err=True
+    )
     ctx.exit(1)
 
 
@@ -340,8 +441,12 @@ def refresh(ctx):
 @click.command()
 @click.option("--writer", default="milestones_writer", show_default=True, help="The writer role.")
 @click.option("--reader", default="milestones_reader", show_default=True, help="The reader role.")
-@click.option("--projector", default="milestones_projector", show_default=True,
-              help="The role that keeps the status projection (`milestones refresh`).")
+@click.option(
+    "--projector",
+    default="milestones_projector",
+    show_default=True,
+    help="The role that keeps the status projection (`milestones refresh`).",
+)
 @click.option("--schema", default="public", show_default=True, help="The schema that holds the store.")
 def grants(writer, reader, projector, schema):
     """Print the PostgreSQL GRANTs for a least-privilege writer (INSERT, SELECT on the
@@ -357,6 +462,19 @@ def grants(writer, reader, projector, schema):
 
 
 def register(group: click.Group) -> None:
-    for command in (init, append, retract, correct, alias, drugs, history, export, import_, verify, rebuild,
-                    refresh, grants):
+    for command in (
+        init,
+        append,
+        retract,
+        correct,
+        alias,
+        drugs,
+        history,
+        export,
+        import_,
+        verify,
+        rebuild,
+        refresh,
+        grants,
+    ):
         group.add_command(command)

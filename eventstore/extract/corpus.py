@@ -42,8 +42,13 @@ def texts(root: Path, names: list[str] | None = None) -> Iterator[Text]:
         for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines():
             if line.strip():
                 gold = json.loads(line)
-                yield Text(name, gold["id"], (folder / gold["text_file"]).read_text(encoding="utf-8"),
-                           date.fromisoformat(gold["published"]), gold)
+                yield Text(
+                    name,
+                    gold["id"],
+                    (folder / gold["text_file"]).read_text(encoding="utf-8"),
+                    date.fromisoformat(gold["published"]),
+                    gold,
+                )
 
 
 def same_date(extracted: PartialDate, gold: str | None) -> bool:
@@ -57,11 +62,11 @@ def same_date(extracted: PartialDate, gold: str | None) -> bool:
 
 def matches(gold: dict[str, Any], event: Any) -> bool:
     """Whether an event matches any gold event of its text (a training label)."""
-    names = {name.casefold(): canonical for canonical, others in gold["drugs"].items()
-             for name in [canonical, *others]}
+    names = {name.casefold(): canonical for canonical, others in gold["drugs"].items() for name in [canonical, *others]}
     drug = names.get(event.drug.casefold())
-    return any(g["drug"] == drug and g["type"] == event.type and same_date(event.date, g["date"])
-               for g in gold["events"])
+    return any(
+        g["drug"] == drug and g["type"] == event.type and same_date(event.date, g["date"]) for g in gold["events"]
+    )
 
 
 @dataclass
@@ -79,8 +84,7 @@ class Alignment:
 def align(gold: dict[str, Any], proposed: list) -> Alignment:
     """Match proposed events (anything with drug, type and date) to the gold events of one
     text, in the order proposed; each gold event is matched at most once."""
-    names = {name.casefold(): canonical for canonical, others in gold["drugs"].items()
-             for name in [canonical, *others]}
+    names = {name.casefold(): canonical for canonical, others in gold["drugs"].items() for name in [canonical, *others]}
     seen: set[tuple] = set()
     unmatched = list(gold["events"])
     result = Alignment([], [], [], [], [])
@@ -89,16 +93,27 @@ def align(gold: dict[str, Any], proposed: list) -> Alignment:
         key = (drug, p.type, p.date.to_json())
         duplicate = key in seen
         seen.add(key)
-        match = None if duplicate else next(
-            (g for g in unmatched if g["drug"] == drug and g["type"] == p.type and same_date(p.date, g["date"])), None)
+        match = (
+            None
+            if duplicate
+            else next(
+                (g for g in unmatched if g["drug"] == drug and g["type"] == p.type and same_date(p.date, g["date"])),
+                None,
+            )
+        )
         if match is not None:
             unmatched.remove(match)
         result.matched.append(match is not None)
         result.duplicate.append(duplicate)
         result.gold_of.append(match)
-        result.forward.append(match is None and not duplicate and any(
-            g["drug"] == drug and g["type"] == p.type and same_date(p.date, g["date"])
-            for g in gold.get("expected", [])))
+        result.forward.append(
+            match is None
+            and not duplicate
+            and any(
+                g["drug"] == drug and g["type"] == p.type and same_date(p.date, g["date"])
+                for g in gold.get("expected", [])
+            )
+        )
     result.missed = unmatched
     c = result.counts
     c["tp"] = sum(result.matched)

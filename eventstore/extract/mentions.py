@@ -51,8 +51,8 @@ def name_candidates(sentences: list[str], known: set[str]) -> dict[str, list[str
             key = token.casefold()
             spelling.setdefault(key, token)
             counts[key] += 1
-            before = _WORD.findall(sentence[max(0, start - 40):start])
-            after = _WORD.findall(sentence[end:end + 40])
+            before = _WORD.findall(sentence[max(0, start - 40) : start])
+            after = _WORD.findall(sentence[end : end + 40])
             ctx = contexts[key]
             ctx.add(f"prev={before[-1].lower()}" if before else "prev=^")
             ctx.add(f"next={after[0].lower()}" if after else "next=$")
@@ -60,10 +60,10 @@ def name_candidates(sentences: list[str], known: set[str]) -> dict[str, list[str
                 ctx.add(f"prev2={before[-2].lower()}")
             if len(after) > 1:
                 ctx.add(f"next2={after[1].lower()}")
-            tail = sentence[end:end + 2]
+            tail = sentence[end : end + 2]
             if tail[:1] in "®™":
                 ctx.add("marked")
-            if tail.startswith(")") and "(" in sentence[max(0, start - 2):start]:
+            if tail.startswith(")") and "(" in sentence[max(0, start - 2) : start]:
                 ctx.add("in_parentheses")
             if start == 0:
                 ctx.add("opens_sentence")
@@ -74,10 +74,9 @@ def name_candidates(sentences: list[str], known: set[str]) -> dict[str, list[str
     out = {}
     for key, token in spelling.items():
         word = f"<{key}>"
-        grams = {f"g={word[i:i + n]}" for n in (3, 4, 5) for i in range(len(word) - n + 1)}
+        grams = {f"g={word[i : i + n]}" for n in (3, 4, 5) for i in range(len(word) - n + 1)}
         f = sorted(grams | contexts[key])
-        f += [f"shape={_shape(token)}", f"length={min(len(token), 16) // 2}",
-              f"count={min(counts[key], 5)}"]
+        f += [f"shape={_shape(token)}", f"length={min(len(token), 16) // 2}", f"count={min(counts[key], 5)}"]
         if key in known:
             f.append("rules_found")
         if not token.islower() and key in lowered_words:
@@ -93,5 +92,8 @@ NAME_THRESHOLD = 0.25  # a word the name model gives at least this probability i
 
 def drug_names(model: Any, sentences: list[str], known: set[str]) -> list[str]:
     """The words the name model (a `model.Linear`) takes as drug names, beyond `known`."""
-    return [name for name, f in name_candidates(sentences, known).items()
-            if name.casefold() not in known and model.probability(f) >= NAME_THRESHOLD]
+    return [
+        name
+        for name, f in name_candidates(sentences, known).items()
+        if name.casefold() not in known and model.probability(f) >= NAME_THRESHOLD
+    ]

@@ -46,27 +46,36 @@ def features(candidate: Any) -> list[str]:
     type_ = candidate.type
     when = candidate.date
     out = [f"type={type_}", f"kind={cues.get('kind', type_)}"]
-    section = ("headline" if cues.get("headline") else "about" if cues.get("about")
-               else "lead" if cues.get("lead") else "body")
+    section = (
+        "headline" if cues.get("headline") else "about" if cues.get("about") else "lead" if cues.get("lead") else "body"
+    )
     out += [f"section={section}", f"{type_}|section={section}"]
     precision = when.precision if when.is_known else "none"
     dated = "news" if candidate.dated_by_news else precision
     out += [f"date={dated}", f"{type_}|date={dated}"]
     reading, rules_date = cues.get("date_reading", "rules"), cues.get("rules_date", dated)
-    out += [f"reading={reading}", f"{type_}|reading={reading}", f"{type_}|reading={reading}|rules_date={rules_date}",
-            f"{section}|reading={reading}|rules_date={rules_date}"]
+    out += [
+        f"reading={reading}",
+        f"{type_}|reading={reading}",
+        f"{type_}|reading={reading}|rules_date={rules_date}",
+        f"{section}|reading={reading}|rules_date={rules_date}",
+    ]
     published = cues.get("published")
     if when.is_known and published is not None:
         years = published.year - when.start.year
         out.append(f"{type_}|years_before={_bucket(years, (0, 1, 3))}")
     subject = cues.get("subject_from", "clause")
-    out += [f"subject={subject}", f"{type_}|subject={subject}",
-            f"subjects={_bucket(cues.get('subjects', 1), (1, 2, 4))}",
-            f"shape={_shape(candidate.drug)}", f"{type_}|shape={_shape(candidate.drug)}",
-            f"mentions={_bucket(cues.get('mentions', 1), (1, 3, 8))}",
-            f"drugs_in_text={_bucket(cues.get('drugs_in_text', 1), (1, 3, 6))}",
-            f"sentence={_bucket(cues.get('sentence', 0), (0, 3, 10, 25))}",
-            f"told={_bucket(cues.get('told', 1), (1, 2))}"]
+    out += [
+        f"subject={subject}",
+        f"{type_}|subject={subject}",
+        f"subjects={_bucket(cues.get('subjects', 1), (1, 2, 4))}",
+        f"shape={_shape(candidate.drug)}",
+        f"{type_}|shape={_shape(candidate.drug)}",
+        f"mentions={_bucket(cues.get('mentions', 1), (1, 3, 8))}",
+        f"drugs_in_text={_bucket(cues.get('drugs_in_text', 1), (1, 3, 6))}",
+        f"sentence={_bucket(cues.get('sentence', 0), (0, 3, 10, 25))}",
+        f"told={_bucket(cues.get('told', 1), (1, 2))}",
+    ]
     if cues.get("main_drug"):
         out += ["main_drug", f"{type_}|main_drug"]
     out += [f"{type_}|has={attribute}" for attribute in sorted(candidate.attributes)]
@@ -116,13 +125,21 @@ class Model:
         return self.events.probability(features(candidate))
 
     def to_json(self) -> dict[str, Any]:
-        return {"names": self.names.to_json(), "events": self.events.to_json(),
-                "emit_threshold": self.emit_threshold, "ingest_threshold": self.ingest_threshold}
+        return {
+            "names": self.names.to_json(),
+            "events": self.events.to_json(),
+            "emit_threshold": self.emit_threshold,
+            "ingest_threshold": self.ingest_threshold,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Model:
-        return cls(Linear.from_json(data["names"]), Linear.from_json(data["events"]),
-                   float(data["emit_threshold"]), float(data["ingest_threshold"]))
+        return cls(
+            Linear.from_json(data["names"]),
+            Linear.from_json(data["events"]),
+            float(data["emit_threshold"]),
+            float(data["ingest_threshold"]),
+        )
 
 
 def dumps(model: Model) -> str:

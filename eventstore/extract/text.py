@@ -6,15 +6,52 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ABBREVIATIONS = ("Inc", "Ltd", "Co", "Corp", "Dr", "Mr", "Ms", "No", "vs", "St", "Jan", "Feb", "Mar", "Apr", "Jun",
-                  "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "U.S", "e.g", "i.e", "approx", "Ph.D", "M.D",
-                  "Nasdaq", "NYSE", "Fig", "al")
-_ENDS_WITH_ABBREVIATION = re.compile(r"\b(?:%s)\.$|\b[A-Z]\.$" % "|".join(map(re.escape, _ABBREVIATIONS)))
+_ABBREVIATIONS = (
+    "Inc",
+    "Ltd",
+    "Co",
+    "Corp",
+    "Dr",
+    "Mr",
+    "Ms",
+    "No",
+    "vs",
+    "St",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+    "U.S",
+    "e.g",
+    "i.e",
+    "approx",
+    "Ph.D",
+    "M.D",
+    "Nasdaq",
+    "NYSE",
+    "Fig",
+    "al",
+)
+_ENDS_WITH_ABBREVIATION = re.compile(rf"\b(?:{'|'.join(map(re.escape, _ABBREVIATIONS))})\.$|\b[A-Z]\.$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
-_SAFE_HARBOUR = re.compile(r"forward[- ]looking statements?|safe harbou?r|cautionary (?:note|statement)|"
-                           r"this press release contains|undue reliance", re.IGNORECASE)
-_CONTACT = re.compile(r"^(?:contacts?|media(?: contact| inquiries)?|investors?(?: contact| relations)?|"
-                      r"source|for more information|references?)\s*:?\s*$", re.IGNORECASE)
+_SAFE_HARBOUR = re.compile(
+    r"forward[- ]looking statements?|safe harbou?r|cautionary (?:note|statement)|"
+    r"this press release contains|undue reliance",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(
+    r"^(?:contacts?|media(?: contact| inquiries)?|investors?(?: contact| relations)?|"
+    r"source|for more information|references?)\s*:?\s*$",
+    re.IGNORECASE,
+)
 
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
@@ -23,7 +60,8 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 DATELINE = re.compile(
     rf"^(?:[A-Z][\w.'&-]*(?:[ ,]+[A-Z][\w.'&-]*)*,?\s+)?\(?((?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})|"
     rf"(?:\d{{1,2}}\s+{_MONTH}\s+\d{{4}})|(?:{_MONTH}\s+\d{{1,2}}))\)?\s*"
-    rf"(?:/[^/]{{1,40}}/|\([^)]{{1,40}}\))?\s*(?:--|—|–|-|\||:)\s*(?:\([^)]{{1,40}}\)\s*(?:--|—|-)?\s*)?")
+    rf"(?:/[^/]{{1,40}}/|\([^)]{{1,40}}\))?\s*(?:--|—|–|-|\||:)\s*(?:\([^)]{{1,40}}\)\s*(?:--|—|-)?\s*)?"
+)
 
 
 def split_dateline(paragraph: str) -> tuple[str | None, str]:
@@ -31,7 +69,7 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
     m = DATELINE.match(paragraph)
     if not m:
         return None, paragraph
-    return m[1], paragraph[m.end():]
+    return m[1], paragraph[m.end() :]
 
 
 @dataclass(frozen=True)
@@ -83,12 +121,16 @@ def sentences(text: str) -> list[Sentence]:
         if _CONTACT.match(paragraph):
             stop = True
             continue
-        if len(paragraph) < 60 and not re.search(r"[.!?]$", paragraph) and number > 0 and not _BULLET_START.match(
-                paragraph):
+        if (
+            len(paragraph) < 60
+            and not re.search(r"[.!?]$", paragraph)
+            and number > 0
+            and not _BULLET_START.match(paragraph)
+        ):
             about = None if not paragraph.lower().startswith("about ") else paragraph[6:]
             continue  # a section heading
         headline = number == 0 and not paragraph.endswith((".", "!", "?"))  # a title has no full stop
-        in_highlights = in_highlights and (headline or number > 0 and bool(_BULLET_START.match(paragraph)))
+        in_highlights = in_highlights and (headline or (number > 0 and bool(_BULLET_START.match(paragraph))))
         headline = headline or in_highlights
         paragraph = split_dateline(paragraph)[1]
         for sentence in split_sentences(paragraph):

@@ -5,8 +5,9 @@ shipped with the package. Needs scikit-learn (`pip install -e '.[train]'`):
 
 Two models: every word of a text that could name a drug is a name candidate, labelled by
 the gold's drug names; every event the rules propose (with the names the name model adds)
-is an event candidate, labelled by `corpus.align` (it matches a gold event or not). Thresholds are chosen on leave-one-slice-out scores: each
-slice scored by a model trained on the other slices. The same corpus gives the same file.
+is an event candidate, labelled by `corpus.align` (it matches a gold event or not).
+Thresholds are chosen on leave-one-slice-out scores: each slice scored by a model trained
+on the other slices. The same corpus gives the same file.
 """
 
 from __future__ import annotations
@@ -165,8 +166,9 @@ def main(argv: list[str] | None = None) -> None:
     for label, threshold in (("emit", model.emit_threshold), ("ingest", model.ingest_threshold)):
         p, r, f = prf(score_at(held_out, threshold))
         print(f"{label} threshold {threshold:.2f}: left-out precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
-    print(f"{len(model.names.weights)} name weights and {len(model.events.weights)} event weights "
-          f"written to {args.out}")
+    print(
+        f"{len(model.names.weights)} name weights and {len(model.events.weights)} event weights written to {args.out}"
+    )
 
 
 if __name__ == "__main__":

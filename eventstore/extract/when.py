@@ -12,60 +12,107 @@ from ..dates import PartialDate
 from ..errors import InvalidDate
 from .text import paragraphs, split_dateline
 
-MONTHS = {m: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
-                                           "september", "october", "november", "december"))}
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        )
+    )
+}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|" \
-         r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
 
 # The verbs with which news says when it was told ("…, the company said on Monday").
 REPORTING_VERB = r"(?:said|says|announced|reported|disclosed|confirmed|posted)"
 
 # Most specific first: the first pattern to claim a span keeps it.
-PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in (
-    ("iso", r"\b(\d{4})-(\d{2})-(\d{2})\b"),
-    ("mdy", rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"),
-    ("dmy", rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s+(\d{{4}})\b"),
-    ("quarter", rf"\b(?:the\s+)?({_ORD})\s+quarter\s+(?:of\s+)?(\d{{4}})\b"),
-    ("quarter_short", r"\b(?:Q([1-4])\s*,?\s*(\d{4})|([1-4])Q\s*(\d{4})|(\d{4})\s*-?\s*Q([1-4]))\b"),
-    ("half", r"\b(?:the\s+)?(first|second|1st|2nd)\s+half\s+(?:of\s+)?(\d{4})\b"),
-    ("half_short", r"\b(?:H([12])\s*,?\s*(\d{4})|([12])H\s*(\d{4})|(\d{4})\s*-?\s*H([12]))\b"),
-    ("month_year", rf"\b({_MONTH})\s*(?:of\s+)?,?\s*(\d{{4}})\b"),
-    ("month_last_year", rf"\b({_MONTH})\s+(?:of\s+)?(last|this)\s+year\b"),
-    ("md", rf"\b(?:on\s+)?({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})"),
-    ("today", r"\b(?:today|this morning|tonight)\b"),
-    ("yesterday", r"\byesterday\b"),
-    ("weekday", rf"\b(?:on|last|late on|earlier on|late|early|{REPORTING_VERB}"
-                r"(?:\s+(?:late|early))?)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
-    ("last_week", r"\b(?:last|this past|earlier this|past)\s+week\b"),
-    ("last_month", r"\blast\s+month\b"),
-    ("this_month", r"\b(?:this|earlier this)\s+month\b"),
-    ("this_year", r"\b(?:earlier\s+this|this|so far this)\s+(?:year|spring|summer|autumn|fall)\b"),
-    ("last_year", r"\blast\s+year\b"),
-    ("last_named_month", rf"\blast\s+({_MONTH})\b"),
-    ("in_month", rf"\b(?:in|since|during|by|on|from|early|late|mid-?)\s+({_MONTH})\b(?!\s*\d)"),
-    ("year", r"\b(?:in|since|during|from|of|by|early|late|mid-?|throughout)\s+((?:19|20)\d{2})\b(?![-/]\d)"),
-    ("conference_year", r"\bthe\s+((?:19|20)\d{2})\s+[A-Z][A-Za-z]+"),
-)]
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    (kind, re.compile(p, re.IGNORECASE))
+    for kind, p in (
+        ("iso", r"\b(\d{4})-(\d{2})-(\d{2})\b"),
+        ("mdy", rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"),
+        ("dmy", rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s+(\d{{4}})\b"),
+        ("quarter", rf"\b(?:the\s+)?({_ORD})\s+quarter\s+(?:of\s+)?(\d{{4}})\b"),
+        ("quarter_short", r"\b(?:Q([1-4])\s*,?\s*(\d{4})|([1-4])Q\s*(\d{4})|(\d{4})\s*-?\s*Q([1-4]))\b"),
+        ("half", r"\b(?:the\s+)?(first|second|1st|2nd)\s+half\s+(?:of\s+)?(\d{4})\b"),
+        ("half_short", r"\b(?:H([12])\s*,?\s*(\d{4})|([12])H\s*(\d{4})|(\d{4})\s*-?\s*H([12]))\b"),
+        ("month_year", rf"\b({_MONTH})\s*(?:of\s+)?,?\s*(\d{{4}})\b"),
+        ("month_last_year", rf"\b({_MONTH})\s+(?:of\s+)?(last|this)\s+year\b"),
+        ("md", rf"\b(?:on\s+)?({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})"),
+        ("today", r"\b(?:today|this morning|tonight)\b"),
+        ("yesterday", r"\byesterday\b"),
+        (
+            "weekday",
+            rf"\b(?:on|last|late on|earlier on|late|early|{REPORTING_VERB}"
+            r"(?:\s+(?:late|early))?)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+        ),
+        ("last_week", r"\b(?:last|this past|earlier this|past)\s+week\b"),
+        ("last_month", r"\blast\s+month\b"),
+        ("this_month", r"\b(?:this|earlier this)\s+month\b"),
+        ("this_year", r"\b(?:earlier\s+this|this|so far this)\s+(?:year|spring|summer|autumn|fall)\b"),
+        ("last_year", r"\blast\s+year\b"),
+        ("last_named_month", rf"\blast\s+({_MONTH})\b"),
+        ("in_month", rf"\b(?:in|since|during|by|on|from|early|late|mid-?)\s+({_MONTH})\b(?!\s*\d)"),
+        ("year", r"\b(?:in|since|during|from|of|by|early|late|mid-?|throughout)\s+((?:19|20)\d{2})\b(?![-/]\d)"),
+        ("conference_year", r"\bthe\s+((?:19|20)\d{2})\s+[A-Z][A-Za-z]+"),
+    )
+]
 
 
 # Cheap tests that spare most sentences most patterns: the speed target is 100 texts a second.
-_NEEDS_ALL = {"iso": ("year",), "mdy": ("month", "year"), "dmy": ("month", "year"), "quarter": ("year",),
-              "quarter_short": ("digit",), "half": ("year",), "half_short": ("digit",),
-              "month_year": ("month", "year"), "md": ("month", "digit"), "year": ("year",),
-              "conference_year": ("year",), "last_named_month": ("month",), "in_month": ("month",),
-              "month_last_year": ("month",)}
+_NEEDS_ALL = {
+    "iso": ("year",),
+    "mdy": ("month", "year"),
+    "dmy": ("month", "year"),
+    "quarter": ("year",),
+    "quarter_short": ("digit",),
+    "half": ("year",),
+    "half_short": ("digit",),
+    "month_year": ("month", "year"),
+    "md": ("month", "digit"),
+    "year": ("year",),
+    "conference_year": ("year",),
+    "last_named_month": ("month",),
+    "in_month": ("month",),
+    "month_last_year": ("month",),
+}
 _MONTH_WORD = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
 _YEAR4 = re.compile(r"(?:19|20)\d\d")
-_NEEDS = {"quarter": "quarter", "half": "half", "yesterday": "yesterday", "weekday": "day",
-          "last_week": "week", "last_month": "month", "this_month": "month", "last_year": "year",
-          "last_named_month": "last"}
+_NEEDS = {
+    "quarter": "quarter",
+    "half": "half",
+    "yesterday": "yesterday",
+    "weekday": "day",
+    "last_week": "week",
+    "last_month": "month",
+    "this_month": "month",
+    "last_year": "year",
+    "last_named_month": "last",
+}
 _DIGIT = re.compile(r"\d")
-_DATE_WORD = re.compile(r"today|tonight|morning|yesterday|day\b|week|month|year|spring|summer|autumn|fall\b|"
-                        r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
+_DATE_WORD = re.compile(
+    r"today|tonight|morning|yesterday|day\b|week|month|year|spring|summer|autumn|fall\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -156,25 +203,32 @@ def mentions(sentence: str, published: date | None, told_before: PartialDate | N
     has_digit = _DIGIT.search(sentence) is not None
     if not has_digit and not _DATE_WORD.search(sentence):
         return []
-    has = {"digit": has_digit, "month": _MONTH_WORD.search(sentence) is not None,
-           "year": _YEAR4.search(sentence) is not None}
+    has = {
+        "digit": has_digit,
+        "month": _MONTH_WORD.search(sentence) is not None,
+        "year": _YEAR4.search(sentence) is not None,
+    }
     taken: list[Mention] = []
     lowered = sentence.lower()
     relative = list(RELATIVE.finditer(sentence)) if any(w in lowered for w in _RELATIVE_WORDS) else []
     for kind, pattern in PATTERNS:
-        if not all(has[need] for need in _NEEDS_ALL.get(kind, ())) or kind in _NEEDS and _NEEDS[kind] not in lowered:
+        if not all(has[need] for need in _NEEDS_ALL.get(kind, ())) or (kind in _NEEDS and _NEEDS[kind] not in lowered):
             continue
         for m in pattern.finditer(sentence):
             if any(m.start() < t.end and t.start < m.end() for t in taken) or any(
-                    m.start() < r.end() and r.start() < m.end() for r in relative):
+                m.start() < r.end() and r.start() < m.end() for r in relative
+            ):
                 continue
             when = _resolve(kind, m, published)
             if when is None:
                 continue
             taken.append(Mention(m.start(), m.end(), when))
     for m in relative:
-        earlier = max((t for t in taken if t.end <= m.start() and not is_goal_date(sentence, t)),
-                      key=lambda t: t.start, default=None)
+        earlier = max(
+            (t for t in taken if t.end <= m.start() and not is_goal_date(sentence, t)),
+            key=lambda t: t.start,
+            default=None,
+        )
         when = _relative(m, earlier.when if earlier else told_before)
         if when is not None:
             taken.append(Mention(m.start(), m.end(), when, relative=True))
@@ -188,14 +242,19 @@ _GOAL_AFTER = re.compile(r"\s*(?:(?:PDUFA|goal|target|action)\s+)+date\b", re.IG
 def is_goal_date(sentence: str, mention: Mention) -> bool:
     """A goal date ("a goal date of February 26", "an Aug. 5 action date") names when a
     decision is due, not when anything happened."""
-    return bool(_GOAL_BEFORE.search(sentence[max(0, mention.start - 30):mention.start])
-                or _GOAL_AFTER.match(sentence, mention.end))
+    return bool(
+        _GOAL_BEFORE.search(sentence[max(0, mention.start - 30) : mention.start])
+        or _GOAL_AFTER.match(sentence, mention.end)
+    )
 
 
 _RELATIVE_WORDS = ("same", "that year", "that month", "after that", "later", "following", "next")
-RELATIVE = re.compile(rf"\b(?:(?:the|that) same (day|month|year)|that (month|year)|(?:a|one) (month|year) "
-                      rf"(?:after that|later)|the (?:following|next) (month|year)|"
-                      rf"(?:in\s+)?({_MONTH})\s+of\s+(?:that|the same) year)\b", re.IGNORECASE)
+RELATIVE = re.compile(
+    rf"\b(?:(?:the|that) same (day|month|year)|that (month|year)|(?:a|one) (month|year) "
+    rf"(?:after that|later)|the (?:following|next) (month|year)|"
+    rf"(?:in\s+)?({_MONTH})\s+of\s+(?:that|the same) year)\b",
+    re.IGNORECASE,
+)
 
 
 def _relative(m: re.Match, earlier: PartialDate | None) -> PartialDate | None:

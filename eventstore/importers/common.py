@@ -18,6 +18,8 @@ from ..store.base import PendingFact
 from ..store.sql import SQLStore
 
 _MARKS = re.compile(r"[®™©]")
+
+
 class ForeignRecord(MilestonesError):
     """A file that is not of the format the importer reads."""
 
@@ -40,8 +42,12 @@ class Drug:
             resolved = registry.resolve(name)
             if resolved != name or name in known:
                 return resolved
-        inn = [n for n in self.names if " " not in n.strip() and looks_like_inn(n) or
-               len(n.split()) == 2 and looks_like_inn(n.split()[0]) and not any(c.isdigit() for c in n)]
+        inn = [
+            n
+            for n in self.names
+            if (" " not in n.strip() and looks_like_inn(n))
+            or (len(n.split()) == 2 and looks_like_inn(n.split()[0]) and not any(c.isdigit() for c in n))
+        ]
         return (inn or self.names)[0]
 
 
@@ -111,23 +117,48 @@ def land(store: SQLStore, records: list[Record], prefix: str) -> list[Outcome]:
             full_key = f"{key}={item.value}"
             for old_key, old_id in earlier.items():
                 if old_key.startswith(key + "=") and old_key != full_key:
-                    facts.append(PendingFact(stream="", type=RETRACTION, retracts=old_id,
-                                             data={"reason": f"superseded by a newer record of {record.source}"}))
+                    facts.append(
+                        PendingFact(
+                            stream="",
+                            type=RETRACTION,
+                            retracts=old_id,
+                            data={"reason": f"superseded by a newer record of {record.source}"},
+                        )
+                    )
                     owners.append(index)
                     superseded[index] += 1
             e = item.event
-            event = NewEvent(canonical[id(item.drug)], e.type, e.date, e.attributes, source=e.source, quote=e.quote,
-                             reported=e.reported, note=e.note, idempotency_key=full_key)
+            event = NewEvent(
+                canonical[id(item.drug)],
+                e.type,
+                e.date,
+                e.attributes,
+                source=e.source,
+                quote=e.quote,
+                reported=e.reported,
+                note=e.note,
+                idempotency_key=full_key,
+            )
             event.check_not_future()
             facts.append(PendingFact.of(event, event.drug))
             owners.append(index)
         for item in record.expected:
-            expectation = NewExpectation(canonical[id(item.drug)], item.expects, Window.parse(str(item.window)),
-                                         item.attributes, source=record.source,
-                                         reason=f"ESTIMATED in the registry record {record.source}")
-            facts.append(PendingFact(stream=expectation.drug, type=EXPECTATION, data=expectation.data(),
-                                     idempotency_key=f"{prefix}:{record.source}:{item.key}:"
-                                                     f"{expectation.drug}={item.window}"))
+            expectation = NewExpectation(
+                canonical[id(item.drug)],
+                item.expects,
+                Window.parse(str(item.window)),
+                item.attributes,
+                source=record.source,
+                reason=f"ESTIMATED in the registry record {record.source}",
+            )
+            facts.append(
+                PendingFact(
+                    stream=expectation.drug,
+                    type=EXPECTATION,
+                    data=expectation.data(),
+                    idempotency_key=f"{prefix}:{record.source}:{item.key}:{expectation.drug}={item.window}",
+                )
+            )
             owners.append(index)
     created = store.import_facts(facts)
     outcomes = [Outcome(r.source, superseded=superseded[i], skipped=r.skipped) for i, r in enumerate(records)]

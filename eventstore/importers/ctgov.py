@@ -17,11 +17,18 @@ from ..errors import MilestonesError
 from ..events import NewEvent
 from .common import Drug, ForeignRecord, ImportedEvent, ImportedExpectation, Record, clean_name
 
-PHASES = {("PHASE1",): "1", ("PHASE2",): "2", ("PHASE3",): "3", ("PHASE4",): "4", ("PHASE1", "PHASE2"): "1/2",
-          ("PHASE2", "PHASE3"): "2/3"}
+PHASES = {
+    ("PHASE1",): "1",
+    ("PHASE2",): "2",
+    ("PHASE3",): "3",
+    ("PHASE4",): "4",
+    ("PHASE1", "PHASE2"): "1/2",
+    ("PHASE2", "PHASE3"): "2/3",
+}
 DRUG_TYPES = {"DRUG", "BIOLOGICAL", "GENETIC", "COMBINATION_PRODUCT"}
-NOT_A_DRUG = re.compile(r"\b(placebo|vehicle|saline|sham|standard of care|best supportive care|comparator)\b",
-                        re.IGNORECASE)
+NOT_A_DRUG = re.compile(
+    r"\b(placebo|vehicle|saline|sham|standard of care|best supportive care|comparator)\b", re.IGNORECASE
+)
 STUDY_ARMS = {"EXPERIMENTAL", "OTHER", None}
 HALTED = {"SUSPENDED", "TERMINATED", "WITHDRAWN"}
 NCT = re.compile(r"NCT\d{8}")
@@ -111,12 +118,24 @@ def read_study(study: dict) -> Record:
         record.skipped.append(f"phases {list(phases) or 'absent'}: not a drug-development phase")
         return record
     conditions = _get(protocol, "conditionsModule", "conditions") or []
-    countries = sorted({str(loc["country"]) for loc in _get(protocol, "contactsLocationsModule", "locations") or []
-                        if isinstance(loc, dict) and loc.get("country")})
-    partners = [str(c["name"]) for c in _get(protocol, "sponsorCollaboratorsModule", "collaborators") or []
-                if isinstance(c, dict) and c.get("name")]
-    attributes = {"phase": phase, "indication": "; ".join(map(str, conditions))[:300] or None,
-                  "region": countries, "partners": partners}
+    countries = sorted(
+        {
+            str(loc["country"])
+            for loc in _get(protocol, "contactsLocationsModule", "locations") or []
+            if isinstance(loc, dict) and loc.get("country")
+        }
+    )
+    partners = [
+        str(c["name"])
+        for c in _get(protocol, "sponsorCollaboratorsModule", "collaborators") or []
+        if isinstance(c, dict) and c.get("name")
+    ]
+    attributes = {
+        "phase": phase,
+        "indication": "; ".join(map(str, conditions))[:300] or None,
+        "region": countries,
+        "partners": partners,
+    }
     overall = status.get("overallStatus")
     start, start_type = _date(status.get("startDateStruct"))
     primary, primary_type = _date(status.get("primaryCompletionDateStruct"))
@@ -124,8 +143,9 @@ def read_study(study: dict) -> Record:
 
     def add(type_: str, when: PartialDate, key: str, value: str, note: str | None = None) -> None:
         for drug in drugs:
-            record.events.append(ImportedEvent(drug, NewEvent(drug.names[0], type_, when, attributes, source=nct,
-                                                              note=note), key, value))
+            record.events.append(
+                ImportedEvent(drug, NewEvent(drug.names[0], type_, when, attributes, source=nct, note=note), key, value)
+            )
 
     def expect(type_: str, when: PartialDate, key: str) -> None:
         for drug in drugs:
@@ -141,8 +161,10 @@ def read_study(study: dict) -> Record:
         expect("phase_completed", primary, "expected_primary_completion")
     if overall in HALTED:
         # No termination date exists; an ACTUAL completion bounds it, else it is unknown.
-        ended = next((d for d, t in ((primary, primary_type), (completion, completion_type))
-                      if d is not None and t == "ACTUAL"), PartialDate.unknown())
+        ended = next(
+            (d for d, t in ((primary, primary_type), (completion, completion_type)) if d is not None and t == "ACTUAL"),
+            PartialDate.unknown(),
+        )
         why = status.get("whyStopped")
         add("trial_halted", ended, "halted", overall, note=f"{overall.lower()}: {why}" if why else overall.lower())
     return record

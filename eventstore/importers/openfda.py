@@ -30,8 +30,11 @@ def applications(document: Any) -> list[dict]:
     if not isinstance(found, list) or not found:
         raise ForeignRecord("not an openFDA drugsfda record (no results)")
     for application in found:
-        if not isinstance(application, dict) or not APPLICATION.fullmatch(str(application.get("application_number"))) \
-                or not isinstance(application.get("submissions"), list):
+        if (
+            not isinstance(application, dict)
+            or not APPLICATION.fullmatch(str(application.get("application_number")))
+            or not isinstance(application.get("submissions"), list)
+        ):
             raise ForeignRecord("not an openFDA drugsfda application (needs application_number and submissions)")
     return found
 
@@ -52,8 +55,9 @@ def application_drug(application: dict) -> Drug:
     products = application.get("products") or []
     generic = [clean_name(n).lower() for n in openfda.get("generic_name") or []]
     if not generic:
-        ingredients = [clean_name(i.get("name", "")).lower() for p in products[:1]
-                       for i in p.get("active_ingredients") or []]
+        ingredients = [
+            clean_name(i.get("name", "")).lower() for p in products[:1] for i in p.get("active_ingredients") or []
+        ]
         generic = [", ".join(i for i in ingredients if i)] if ingredients else []
     brands = [clean_name(n) for n in (openfda.get("brand_name") or []) + [p.get("brand_name", "") for p in products]]
     names = list(dict.fromkeys(n for n in generic + brands if n))
@@ -71,8 +75,10 @@ def read_application(application: dict) -> Record:
         return record
     drug = application_drug(application)
     record.drugs = [drug]
-    submissions = sorted(application["submissions"], key=lambda s: (str(s.get("submission_status_date")),
-                                                                   int(s.get("submission_number") or 0)))
+    submissions = sorted(
+        application["submissions"],
+        key=lambda s: (str(s.get("submission_status_date")), int(s.get("submission_number") or 0)),
+    )
     original_approved = False
     for sub in submissions:
         kind_of = sub.get("submission_type")
@@ -80,8 +86,11 @@ def read_application(application: dict) -> Record:
         status, cls = sub.get("submission_status"), str(sub.get("submission_class_code") or "")
         label = f"{kind_of} {number_of}"
         if status != "AP":
-            record.skipped.append(f"{label}: status {status} (a tentative approval is not an approval)"
-                                  if status == "TA" else f"{label}: status {status}")
+            record.skipped.append(
+                f"{label}: status {status} (a tentative approval is not an approval)"
+                if status == "TA"
+                else f"{label}: status {status}"
+            )
             continue
         when = _day(sub.get("submission_status_date"))
         if kind_of == "ORIG":
@@ -89,8 +98,9 @@ def read_application(application: dict) -> Record:
                 record.skipped.append(f"{label}: approved with the original application")
                 continue
             original_approved = True
-            note = f"{number} original approval" + (f" ({sub['submission_class_code_description']})"
-                                                    if sub.get("submission_class_code_description") else "")
+            note = f"{number} original approval" + (
+                f" ({sub['submission_class_code_description']})" if sub.get("submission_class_code_description") else ""
+            )
             application_kind = kind
         elif kind_of == "SUPPL" and cls == "EFFICACY":
             note = f"{number} efficacy supplement S-{number_of}: a new indication or population"
@@ -99,12 +109,24 @@ def read_application(application: dict) -> Record:
             record.skipped.append(f"{label}: a {cls.lower() or 'non-efficacy'} supplement")
             continue
         key = f"{kind_of}-{number_of}"
-        approval = NewEvent(drug.names[0], "approved", when, {"agency": "FDA", "application": application_kind},
-                            source=f"openFDA {number}", note=note)
+        approval = NewEvent(
+            drug.names[0],
+            "approved",
+            when,
+            {"agency": "FDA", "application": application_kind},
+            source=f"openFDA {number}",
+            note=note,
+        )
         record.events.append(ImportedEvent(drug, approval, key, str(when)))
         if sub.get("review_priority") == "PRIORITY":
-            priority = NewEvent(drug.names[0], "designation_granted", None,
-                                {"agency": "FDA", "designation": "priority_review"}, source=f"openFDA {number}",
-                                reported=when, note=f"priority review of {label}")
+            priority = NewEvent(
+                drug.names[0],
+                "designation_granted",
+                None,
+                {"agency": "FDA", "designation": "priority_review"},
+                source=f"openFDA {number}",
+                reported=when,
+                note=f"priority review of {label}",
+            )
             record.events.append(ImportedEvent(drug, priority, f"{key}-priority", "granted"))
     return record

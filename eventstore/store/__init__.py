@@ -32,8 +32,11 @@ def normalise_url(location: str | os.PathLike | None) -> str:
     return location
 
 
-def open_store(location: str | os.PathLike | None = None, application_name: str = "milestones",
-               lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> SQLStore:
+def open_store(
+    location: str | os.PathLike | None = None,
+    application_name: str = "milestones",
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> SQLStore:
     """The store at a path or URL. `application_name` names the connections (PostgreSQL
     shows it to whoever looks for a lock's holder); a writer waits at most `lock_timeout`
     seconds for another to let go of the store, then raises LockTimeout."""
@@ -42,10 +45,12 @@ def open_store(location: str | os.PathLike | None = None, application_name: str 
         raise StoreUnavailable("the lock timeout must be a positive number of seconds")
     if url.startswith("sqlite"):
         from .sqlite import SQLiteStore
+
         return SQLiteStore(url, application_name, lock_timeout)
     if url.startswith("postgresql"):
         try:
             from .postgres import PostgresStore
+
             return PostgresStore(url, application_name, lock_timeout)
         except ImportError as exc:
             raise StoreUnavailable(f"PostgreSQL needs psycopg: pip install 'milestones[postgres]' ({exc})") from None

@@ -49,20 +49,30 @@ class PendingFact:
 
     def difference(self, stored: RecordedEvent) -> str:
         """The first stored field in which the fact differs from a stored one with its id."""
-        for what, mine, theirs in (("drug", self.stream, stored.stream), ("type", self.type, stored.type),
-                                   ("date", self.occurred.to_json(), stored.date.to_json()),
-                                   ("reported date", self.reported.to_json(), stored.reported.to_json()),
-                                   ("content", self.encoded_data(), encode_data(stored.data)),
-                                   ("retracted id", self.retracts, stored.retracts),
-                                   ("idempotency key", self.idempotency_key, stored.idempotency_key)):
+        for what, mine, theirs in (
+            ("drug", self.stream, stored.stream),
+            ("type", self.type, stored.type),
+            ("date", self.occurred.to_json(), stored.date.to_json()),
+            ("reported date", self.reported.to_json(), stored.reported.to_json()),
+            ("content", self.encoded_data(), encode_data(stored.data)),
+            ("retracted id", self.retracts, stored.retracts),
+            ("idempotency key", self.idempotency_key, stored.idempotency_key),
+        ):
             if mine != theirs:
                 return f"{what}: {mine!r} here, {theirs!r} stored"
         return ""
 
     @classmethod
     def of(cls, event: NewEvent, stream: str, event_id: str | None = None, **extra_data) -> PendingFact:
-        return cls(stream=stream, type=event.type, data={**event.data(), **extra_data}, occurred=event.date,
-                   reported=event.reported, idempotency_key=event.idempotency_key, id=event_id)
+        return cls(
+            stream=stream,
+            type=event.type,
+            data={**event.data(), **extra_data},
+            occurred=event.date,
+            reported=event.reported,
+            idempotency_key=event.idempotency_key,
+            id=event_id,
+        )
 
 
 @dataclass
@@ -97,8 +107,11 @@ class EventStore(abc.ABC):
         """Create the store; calling it again changes nothing."""
 
     @abc.abstractmethod
-    def append(self, events: Sequence[NewEvent], expected_versions: Mapping[str, int] | None = None,
-               ) -> list[AppendResult]:
+    def append(
+        self,
+        events: Sequence[NewEvent],
+        expected_versions: Mapping[str, int] | None = None,
+    ) -> list[AppendResult]:
         """Append a batch atomically. `expected_versions` maps drug names to the stream
         version the caller last saw (0: a new stream); a stale one raises
         ConcurrencyError and writes nothing. An idempotency key seen before yields the

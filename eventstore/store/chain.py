@@ -24,13 +24,26 @@ def _field(value: str | None) -> str:
     return "~" if value is None else f"{len(value)}:{value}"
 
 
-def row_hash(previous: str, position: int, event_id: str, stream: str, version: int, type_: str,
-             occurred: str | None, reported: str | None, recorded: str, data: str,
-             retracts: str | None, idempotency_key: str | None) -> str:
+def row_hash(
+    previous: str,
+    position: int,
+    event_id: str,
+    stream: str,
+    version: int,
+    type_: str,
+    occurred: str | None,
+    reported: str | None,
+    recorded: str,
+    data: str,
+    retracts: str | None,
+    idempotency_key: str | None,
+) -> str:
     """sha256 over the previous hash and the row's stored columns, in a fixed order
     (numbers and the fixed-width time need no length prefix). Written out, not looped:
     verify hashes every row of the log."""
-    content = (f"{position}|{version}|{recorded}|{len(event_id)}:{event_id}|{len(stream)}:{stream}|"
-               f"{len(type_)}:{type_}|{_field(occurred)}|{_field(reported)}|{len(data)}:{data}|{_field(retracts)}|"
-               f"{_field(idempotency_key)}")
+    content = (
+        f"{position}|{version}|{recorded}|{len(event_id)}:{event_id}|{len(stream)}:{stream}|"
+        f"{len(type_)}:{type_}|{_field(occurred)}|{_field(reported)}|{len(data)}:{data}|{_field(retracts)}|"
+        f"{_field(idempotency_key)}"
+    )
     return hashlib.sha256((previous + content).encode("utf-8", "surrogatepass")).hexdigest()

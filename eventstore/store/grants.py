@@ -7,8 +7,12 @@ def _identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def grant_statements(writer: str = "milestones_writer", reader: str = "milestones_reader",
-                     projector: str = "milestones_projector", schema: str = "public") -> list[str]:
+def grant_statements(
+    writer: str = "milestones_writer",
+    reader: str = "milestones_reader",
+    projector: str = "milestones_projector",
+    schema: str = "public",
+) -> list[str]:
     """The GRANTs for a least-privilege writer (INSERT and SELECT on the log: no UPDATE,
     DELETE or TRUNCATE), a reader (SELECT) and a projector, the only role besides the
     owner that may write the status projection. The writer may only read the projection,

@@ -18,10 +18,12 @@ COPY_SQL = f"COPY milestone_events ({', '.join(INSERT_COLUMNS)}) FROM STDIN"
 INITIALIZE_LOCK = 7_203_114_955_302
 LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE: lock_timeout ran out
 # Who holds a lock on the tables writers wait for (the append lock, the projection's checkpoint).
-_HOLDERS_SQL = ("SELECT DISTINCT a.pid, a.application_name, a.usename, a.xact_start FROM pg_locks l "
-                "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.granted AND l.pid <> pg_backend_pid() "
-                "AND l.mode IN ('RowShareLock', 'RowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock') "
-                "AND l.relation IN (to_regclass('milestone_append_lock'), to_regclass('milestone_checkpoints'))")
+_HOLDERS_SQL = (
+    "SELECT DISTINCT a.pid, a.application_name, a.usename, a.xact_start FROM pg_locks l "
+    "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.granted AND l.pid <> pg_backend_pid() "
+    "AND l.mode IN ('RowShareLock', 'RowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock') "
+    "AND l.relation IN (to_regclass('milestone_append_lock'), to_regclass('milestone_checkpoints'))"
+)
 
 
 class PostgresStore(SQLStore):
@@ -31,14 +33,23 @@ class PostgresStore(SQLStore):
         self.lock_timeout = lock_timeout
         # Added to the URL's own options (a search_path, say), which connect_args would replace.
         given = make_url(url).query.get("options")
-        options = " ".join([*([given] if isinstance(given, str) else given or ()),
-                            f"-c lock_timeout={max(1, round(lock_timeout * 1000))}"])
-        super().__init__(url, create_engine(url, connect_args={
-            "connect_timeout": 5, "application_name": application_name[:63], "options": options}))
+        options = " ".join(
+            [
+                *([given] if isinstance(given, str) else given or ()),
+                f"-c lock_timeout={max(1, round(lock_timeout * 1000))}",
+            ]
+        )
+        super().__init__(
+            url,
+            create_engine(
+                url, connect_args={"connect_timeout": 5, "application_name": application_name[:63], "options": options}
+            ),
+        )
 
     def _lock_for_append(self, conn) -> None:
-        conn.execute(text("SELECT name FROM milestone_append_lock WHERE name = :row FOR UPDATE"),
-                     {"row": APPEND_LOCK_ROW})
+        conn.execute(
+            text("SELECT name FROM milestone_append_lock WHERE name = :row FOR UPDATE"), {"row": APPEND_LOCK_ROW}
+        )
 
     def _probe_indexes(self, conn) -> None:
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
@@ -51,11 +62,18 @@ class PostgresStore(SQLStore):
                 holders = conn.execute(text(_HOLDERS_SQL)).all()
         except Exception:  # naming the holder is a courtesy: the timeout is the news
             holders = []
-        who = "; ".join(f"pid {pid}, {name or 'no application name'} (role {user}, in a transaction since "
-                        f"{since:%Y-%m-%d %H:%M:%S})" for pid, name, user, since in holders) or "a writer that has "\
-            "since let go"
-        return LockTimeout(f"waited {self.lock_timeout:g} s for the store's write lock, held by {who}; try again, or "
-                           f"stop that session (pg_terminate_backend) if it is stuck")
+        who = (
+            "; ".join(
+                f"pid {pid}, {name or 'no application name'} (role {user}, in a transaction since "
+                f"{since:%Y-%m-%d %H:%M:%S})"
+                for pid, name, user, since in holders
+            )
+            or "a writer that has since let go"
+        )
+        return LockTimeout(
+            f"waited {self.lock_timeout:g} s for the store's write lock, held by {who}; try again, or "
+            f"stop that session (pg_terminate_backend) if it is stuck"
+        )
 
     def _write_rows(self, conn, rows: list[tuple]) -> None:
         # COPY needs only the INSERT privilege and moves a batch in one stream.
@@ -72,4 +90,3 @@ class PostgresStore(SQLStore):
         # Two first `init`s may still collide on the catalogue; a deadlock is retried.
         code = getattr(error, "sqlstate", None)
         return code in ("40P01", "40001")
-

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (DDL, BigInteger, CheckConstraint, Column, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, event)
+from sqlalchemy import (
+    DDL,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+)
 
 SCHEMA_VERSION = "1"
 
@@ -12,7 +23,8 @@ metadata = MetaData()
 # Every fact in one log: milestones, retractions and aliases. `position` is assigned by the
 # store under its append lock, so it is gapless and in commit order (docs/design.md).
 events = Table(
-    "milestone_events", metadata,
+    "milestone_events",
+    metadata,
     Column("position", BigInteger, primary_key=True, autoincrement=False),
     Column("id", String(36), nullable=False, unique=True),
     Column("stream", String(200), nullable=False),
@@ -48,14 +60,16 @@ for statement in (
     event.listen(events, "after_create", DDL(statement))
 
 meta = Table(
-    "milestone_meta", metadata,
+    "milestone_meta",
+    metadata,
     Column("key", String(40), primary_key=True),
     Column("value", Text, nullable=False),
 )
 
 # The persisted status projection: derived, rebuilt at will, so it may be updated.
 drug_status = Table(
-    "milestone_drug_status", metadata,
+    "milestone_drug_status",
+    metadata,
     Column("drug", String(200), primary_key=True),
     Column("status", Text, nullable=False),
     Column("certain_until", Integer, nullable=False),  # ordinal day an answer may change by itself
@@ -64,12 +78,14 @@ drug_status = Table(
 # it needs the UPDATE privilege, which only the writer role has: a reader cannot hold up
 # the writers, as it could an advisory lock.
 append_lock = Table(
-    "milestone_append_lock", metadata,
+    "milestone_append_lock",
+    metadata,
     Column("name", String(20), primary_key=True),
 )
 APPEND_LOCK_ROW = "append"
 checkpoints = Table(
-    "milestone_checkpoints", metadata,
+    "milestone_checkpoints",
+    metadata,
     Column("name", String(40), primary_key=True),
     Column("position", BigInteger, nullable=False),
 )

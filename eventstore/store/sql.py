@@ -20,25 +20,69 @@ from sqlalchemy import exc as sa_exc
 
 from ..aliases import AliasRegistry, name_key, unknown_drug
 from ..dates import PartialDate, format_instant, parse_instant, today_utc
-from ..errors import (DEFAULT_LOCK_TIMEOUT, AccessDenied, ConcurrencyError, InvalidEvent, MilestonesError, StoreUnavailable,
-                      UnknownEvent)
-from ..events import (ALIAS, EVENT_TYPES, EXPECTATION, REJECTION, RETRACTION, WATCH, WATCHLIST_STREAM, NewEvent,
-                      RecordedEvent, clean_drug_name)
+from ..errors import (
+    DEFAULT_LOCK_TIMEOUT,
+    AccessDenied,
+    ConcurrencyError,
+    InvalidEvent,
+    MilestonesError,
+    StoreUnavailable,
+    UnknownEvent,
+)
+from ..events import (
+    ALIAS,
+    EVENT_TYPES,
+    EXPECTATION,
+    REJECTION,
+    RETRACTION,
+    WATCH,
+    WATCHLIST_STREAM,
+    NewEvent,
+    RecordedEvent,
+    clean_drug_name,
+)
 from . import schema
 from .base import AppendResult, EventStore, ImportCount, PendingFact, VerifyReport
 from .chain import GENESIS, encode_data, row_hash
 
 T = TypeVar("T")
 E = schema.events
-COLUMNS = (E.c.position, E.c.id, E.c.stream, E.c.version, E.c.type, E.c.occurred, E.c.reported,
-           E.c.recorded, E.c.data, E.c.retracts, E.c.idempotency_key, E.c.hash)
+COLUMNS = (
+    E.c.position,
+    E.c.id,
+    E.c.stream,
+    E.c.version,
+    E.c.type,
+    E.c.occurred,
+    E.c.reported,
+    E.c.recorded,
+    E.c.data,
+    E.c.retracts,
+    E.c.idempotency_key,
+    E.c.hash,
+)
 PAGE = 5000  # rows a reader of the whole log fetches at a time
 IMPORT_CHUNK = 5000  # facts an import checks and inserts together: its memory holds one chunk
 IN_LIST = 500  # values in one SQL IN (…) list
 VERIFY_PAGE = 20_000  # rows verify checks per read: large, since it reads the whole log
 PROJECTION_CHUNK = 1000  # status rows written per statement
-INSERT_COLUMNS = ("position", "id", "stream", "stream_key", "version", "type", "occurred", "occurred_start", "occurred_end",
-                  "reported", "recorded", "data", "retracts", "idempotency_key", "hash")
+INSERT_COLUMNS = (
+    "position",
+    "id",
+    "stream",
+    "stream_key",
+    "version",
+    "type",
+    "occurred",
+    "occurred_start",
+    "occurred_end",
+    "reported",
+    "recorded",
+    "data",
+    "retracts",
+    "idempotency_key",
+    "hash",
+)
 
 
 def day_bounds(when: PartialDate) -> tuple[int | None, int | None]:
@@ -50,10 +94,20 @@ def day_bounds(when: PartialDate) -> tuple[int | None, int | None]:
 
 def row_to_event(row: Sequence[Any]) -> RecordedEvent:
     position, id_, stream, version, type_, occurred, reported, recorded, data, retracts, key, hash_ = row
-    return RecordedEvent(id=id_, position=position, stream=stream, version=version, type=type_,
-                         date=PartialDate.parse(occurred), reported=PartialDate.parse(reported),
-                         recorded=parse_instant(recorded), data=json.loads(data),
-                         retracts=retracts, idempotency_key=key, hash=hash_)
+    return RecordedEvent(
+        id=id_,
+        position=position,
+        stream=stream,
+        version=version,
+        type=type_,
+        date=PartialDate.parse(occurred),
+        reported=PartialDate.parse(reported),
+        recorded=parse_instant(recorded),
+        data=json.loads(data),
+        retracts=retracts,
+        idempotency_key=key,
+        hash=hash_,
+    )
 
 
 # Ids must differ, not be secret: a generator seeded from the system's entropy, without
@@ -122,17 +176,23 @@ class SQLStore(EventStore):
         self._alias_cache: tuple[int, AliasRegistry] | None = None
         self._driver_error = engine.dialect.dbapi.Error
         self._placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-        self._insert_sql = (f"INSERT INTO milestone_events ({', '.join(INSERT_COLUMNS)}) "
-                            f"VALUES ({', '.join([self._placeholder] * len(INSERT_COLUMNS))})")
+        self._insert_sql = (
+            f"INSERT INTO milestone_events ({', '.join(INSERT_COLUMNS)}) "
+            f"VALUES ({', '.join([self._placeholder] * len(INSERT_COLUMNS))})"
+        )
         # One index probe per stream (max over the (stream, version) index); a GROUP BY
         # over an IN list leaves the plan to statistics that a young table lacks.
-        self._versions_sql = ("SELECT v.column1, (SELECT max(version) FROM milestone_events e "
-                              "WHERE e.stream_key = v.column1), (SELECT stream FROM milestone_events e "
-                              "WHERE e.stream_key = v.column1 ORDER BY version DESC LIMIT 1) FROM (VALUES {}) AS v")
-        self._head_sql = (f"SELECT h.position, h.hash, h.recorded, "
-                          f"(SELECT count(*) FROM milestone_events WHERE type = '{ALIAS}'), {self.clock_sql} "
-                          f"FROM (SELECT 1 AS one) AS o LEFT JOIN (SELECT position, hash, recorded "
-                          f"FROM milestone_events ORDER BY position DESC LIMIT 1) AS h ON 1 = 1")
+        self._versions_sql = (
+            "SELECT v.column1, (SELECT max(version) FROM milestone_events e "
+            "WHERE e.stream_key = v.column1), (SELECT stream FROM milestone_events e "
+            "WHERE e.stream_key = v.column1 ORDER BY version DESC LIMIT 1) FROM (VALUES {}) AS v"
+        )
+        self._head_sql = (
+            f"SELECT h.position, h.hash, h.recorded, "
+            f"(SELECT count(*) FROM milestone_events WHERE type = '{ALIAS}'), {self.clock_sql} "
+            f"FROM (SELECT 1 AS one) AS o LEFT JOIN (SELECT position, hash, recorded "
+            f"FROM milestone_events ORDER BY position DESC LIMIT 1) AS h ON 1 = 1"
+        )
 
     # -- what the dialects supply --------------------------------------------------
     def _lock_for_append(self, conn: Connection) -> None:
@@ -196,8 +256,10 @@ class SQLStore(EventStore):
         if "append-only" in lowered:
             return StoreUnavailable(f"refused by the database: {text}")
         if "connection" in lowered and any(w in lowered for w in ("lost", "terminat", "closed", "reset")):
-            return StoreUnavailable(f"lost the connection to {self.display_url} ({text}); the server rolls back an "
-                                    f"unfinished transaction: retry, with idempotency keys in case it had committed")
+            return StoreUnavailable(
+                f"lost the connection to {self.display_url} ({text}); the server rolls back an "
+                f"unfinished transaction: retry, with idempotency keys in case it had committed"
+            )
         if "permission denied" in lowered or getattr(error, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
             return AccessDenied(f"the database refused: {text}")
         if isinstance(error, self.engine.dialect.dbapi.IntegrityError):
@@ -218,14 +280,18 @@ class SQLStore(EventStore):
             lock = schema.append_lock
             if conn.execute(select(lock.c.name).where(lock.c.name == schema.APPEND_LOCK_ROW)).first() is None:
                 conn.execute(insert(lock).values(name=schema.APPEND_LOCK_ROW))
+
         self._run(create, write=True)
 
     def close(self) -> None:
         self.engine.dispose()
 
     # -- appending ---------------------------------------------------------------------
-    def append(self, events: Sequence[NewEvent], expected_versions: Mapping[str, int] | None = None,
-               ) -> list[AppendResult]:
+    def append(
+        self,
+        events: Sequence[NewEvent],
+        expected_versions: Mapping[str, int] | None = None,
+    ) -> list[AppendResult]:
         events = list(events)
         today = today_utc()
         for event in events:
@@ -237,6 +303,7 @@ class SQLStore(EventStore):
             registry = self._aliases(conn, alias_count=head.alias_count)
             pending = [PendingFact.of(e, registry.resolve(e.drug)) for e in events]
             return self._insert(conn, pending, {registry.resolve(k): v for k, v in expected.items()}, head)
+
         return self._run(write, write=True) if events else []
 
     def retract(self, event_id: str, reason: str) -> AppendResult:
@@ -248,12 +315,16 @@ class SQLStore(EventStore):
             if target.type == ALIAS:
                 # An alias is undone by an alias fact that names it: the registry, rebuilt
                 # from alias facts alone (and cached by their count), leaves both out.
-                fact = PendingFact(stream=target.stream, type=ALIAS, retracts=target.id,
-                                   data={"canonical": target.data["canonical"], "reason": reason})
+                fact = PendingFact(
+                    stream=target.stream,
+                    type=ALIAS,
+                    retracts=target.id,
+                    data={"canonical": target.data["canonical"], "reason": reason},
+                )
             else:
-                fact = PendingFact(stream=target.stream, type=RETRACTION, data={"reason": reason},
-                                   retracts=target.id)
+                fact = PendingFact(stream=target.stream, type=RETRACTION, data={"reason": reason}, retracts=target.id)
             return self._insert(conn, [fact], {}, head)[0]
+
         return self._run(write, write=True)
 
     def correct(self, event_id: str, reason: str, replacement: NewEvent) -> list[AppendResult]:
@@ -265,10 +336,9 @@ class SQLStore(EventStore):
             head = self._lock_and_read_head(conn)
             target = self._retractable(conn, event_id)
             stream = self._aliases(conn, alias_count=head.alias_count).resolve(replacement.drug)
-            retraction = PendingFact(stream=target.stream, type=RETRACTION, data={"reason": reason},
-                                     retracts=target.id)
-            return self._insert(conn, [retraction, PendingFact.of(replacement, stream, corrects=target.id)], {},
-                                head)
+            retraction = PendingFact(stream=target.stream, type=RETRACTION, data={"reason": reason}, retracts=target.id)
+            return self._insert(conn, [retraction, PendingFact.of(replacement, stream, corrects=target.id)], {}, head)
+
         return self._run(write, write=True)
 
     def add_alias(self, name: str, canonical: str, merge: bool = False, move: bool = False) -> AppendResult:
@@ -287,21 +357,28 @@ class SQLStore(EventStore):
             if name_key(current) == name_key(root) and name_key(name) != name_key(root):
                 return self._latest_alias(conn, name)
             if name_key(current) != name_key(name) and not move:
-                raise InvalidEvent(f"{name} already names {self._spelling(conn, current)}; pass --move to make it a "
-                                   f"name of {root} instead")
+                raise InvalidEvent(
+                    f"{name} already names {self._spelling(conn, current)}; pass --move to make it a "
+                    f"name of {root} instead"
+                )
             if name_key(current) == name_key(name) and not merge:
                 mine, theirs = (self._milestone_count(conn, registry, n) for n in (name, root))
                 if mine and theirs:
-                    raise InvalidEvent(f"{name} and {root} both have milestones ({mine} and {theirs}); pass --merge "
-                                       f"to make them one drug, {root}")
+                    raise InvalidEvent(
+                        f"{name} and {root} both have milestones ({mine} and {theirs}); pass --merge "
+                        f"to make them one drug, {root}"
+                    )
             fact = PendingFact(stream=name, type=ALIAS, data={"canonical": root})
             return self._insert(conn, [fact], {}, head)[0]
+
         return self._run(write, write=True)
 
     def _milestone_count(self, conn: Connection, registry: AliasRegistry, drug: str) -> int:
         keys = [name_key(n) for n in registry.names_of(registry.resolve(drug))]
-        return conn.execute(select(func.count()).where(E.c.stream_key.in_(keys),
-                                                       E.c.type.in_(list(EVENT_TYPES)))).scalar() or 0
+        return (
+            conn.execute(select(func.count()).where(E.c.stream_key.in_(keys), E.c.type.in_(list(EVENT_TYPES)))).scalar()
+            or 0
+        )
 
     def expect(self, drug: str, data: dict[str, Any]) -> AppendResult:
         """Record an expected milestone (a checked NewExpectation's data)."""
@@ -311,6 +388,7 @@ class SQLStore(EventStore):
             head = self._lock_and_read_head(conn)
             stream = self._aliases(conn, alias_count=head.alias_count).resolve(drug)
             return self._insert(conn, [PendingFact(stream=stream, type=EXPECTATION, data=data)], {}, head)[0]
+
         return self._run(write, write=True)
 
     def recorded_after(self, moment: datetime) -> list[RecordedEvent]:
@@ -326,9 +404,11 @@ class SQLStore(EventStore):
 
         def write(conn: Connection) -> AppendResult:
             head = self._lock_and_read_head(conn)
-            fact = PendingFact(stream=WATCHLIST_STREAM, type=WATCH,
-                               data={"target": target, "value": value, "action": action})
+            fact = PendingFact(
+                stream=WATCHLIST_STREAM, type=WATCH, data={"target": target, "value": value, "action": action}
+            )
             return self._insert(conn, [fact], {}, head)[0]
+
         return self._run(write, write=True)
 
     def watchlist(self) -> dict[str, list[str]]:
@@ -364,12 +444,16 @@ class SQLStore(EventStore):
             state = self._start_import(conn)
             created: list[bool] = []
             for i in range(0, len(facts), IMPORT_CHUNK):
-                created += self._import_chunk(conn, state, facts[i:i + IMPORT_CHUNK])
+                created += self._import_chunk(conn, state, facts[i : i + IMPORT_CHUNK])
             return created
+
         return self._run(write, write=True) if facts else []
 
-    def import_stream(self, facts: Iterable[PendingFact], progress: Callable[[ImportCount], None] | None = None,
-                      ) -> ImportCount:
+    def import_stream(
+        self,
+        facts: Iterable[PendingFact],
+        progress: Callable[[ImportCount], None] | None = None,
+    ) -> ImportCount:
         """Append facts as the iterable yields them, IMPORT_CHUNK at a time, in one
         transaction: memory holds one chunk whatever the input's size, and an error
         anywhere (one the iterable raises for a bad line included) leaves nothing stored.
@@ -379,8 +463,9 @@ class SQLStore(EventStore):
         def write(conn: Connection) -> ImportCount:
             nonlocal begun
             if begun:  # the iterable cannot be read twice
-                raise StoreUnavailable("the database failed the import after it had begun; nothing was stored: run "
-                                       "it again")
+                raise StoreUnavailable(
+                    "the database failed the import after it had begun; nothing was stored: run it again"
+                )
             begun = True
             state = self._start_import(conn)
             count = ImportCount()
@@ -391,6 +476,7 @@ class SQLStore(EventStore):
                 if progress is not None:
                     progress(count)
             return count
+
         return self._run(write, write=True)
 
     def _start_import(self, conn: Connection) -> _ImportState:
@@ -404,8 +490,12 @@ class SQLStore(EventStore):
         stored = {e.id: e for e in self._select_in(conn, E.c.id, [f.id for f in facts if f.id])}
         # A fact whose idempotency key is stored was imported before: nothing to check again
         # (a retraction imported twice would otherwise be refused as retracting twice).
-        keyed = {e.idempotency_key for e in self._select_in(
-            conn, E.c.idempotency_key, [f.idempotency_key for f in facts if f.idempotency_key and not f.id])}
+        keyed = {
+            e.idempotency_key
+            for e in self._select_in(
+                conn, E.c.idempotency_key, [f.idempotency_key for f in facts if f.idempotency_key and not f.id]
+            )
+        }
         fresh: list[PendingFact] = []
         pending_ids: dict[str, PendingFact] = {}
         retracted_here: set[str] = set()
@@ -455,8 +545,10 @@ class SQLStore(EventStore):
         retractable = {ALIAS} if aliases_too else set()
         if rows[0].kind not in ("event", *retractable) or rows[0].retracts is not None:
             what = "milestones and aliases" if aliases_too else "milestones"
-            raise InvalidEvent(f"{event_id} is a {rows[0].type}{' retraction' if rows[0].retracts else ''}; only "
-                               f"{what} can be retracted")
+            raise InvalidEvent(
+                f"{event_id} is a {rows[0].type}{' retraction' if rows[0].retracts else ''}; only "
+                f"{what} can be retracted"
+            )
         earlier = conn.execute(select(E.c.id).where(E.c.retracts == event_id)).first()
         if earlier is not None:
             raise InvalidEvent(f"event {event_id} was already retracted (by {earlier.id})")
@@ -483,9 +575,12 @@ class SQLStore(EventStore):
         return sorted(drugs.values(), key=str.casefold)
 
     def _latest_alias(self, conn: Connection, name: str) -> AppendResult:
-        row = conn.execute(select(E.c.id, E.c.position, E.c.stream, E.c.version)
-                           .where(E.c.stream_key == name_key(name), E.c.type == ALIAS)
-                           .order_by(E.c.position.desc()).limit(1)).one()
+        row = conn.execute(
+            select(E.c.id, E.c.position, E.c.stream, E.c.version)
+            .where(E.c.stream_key == name_key(name), E.c.type == ALIAS)
+            .order_by(E.c.position.desc())
+            .limit(1)
+        ).one()
         return AppendResult(row.id, row.position, row.stream, row.version, False)
 
     def _lock_and_read_head(self, conn: Connection) -> Head:
@@ -497,8 +592,13 @@ class SQLStore(EventStore):
         recorded_now = format_instant(now if isinstance(now, datetime) else self._now(conn))
         return Head(position or 0, previous or GENESIS, max(recorded_now, recorded or ""), aliases)
 
-    def _insert(self, conn: Connection, facts: Sequence[PendingFact], expected: Mapping[str, int], head: Head,
-                ) -> list[AppendResult]:
+    def _insert(
+        self,
+        conn: Connection,
+        facts: Sequence[PendingFact],
+        expected: Mapping[str, int],
+        head: Head,
+    ) -> list[AppendResult]:
         """Give each new fact its position, version, time and hash, and insert them;
         the caller holds the append lock and has read the head."""
         keys = [f.idempotency_key for f in facts if f.idempotency_key]
@@ -521,8 +621,10 @@ class SQLStore(EventStore):
             versions, spellings = self._versions(conn, {f.stream for _, f in fresh} | set(expected))
             for stream, version in expected.items():
                 if versions.get(name_key(stream), 0) != version:
-                    raise ConcurrencyError(f"{stream} is at version {versions.get(name_key(stream), 0)}, not "
-                                           f"{version}: someone appended first; read it again and retry")
+                    raise ConcurrencyError(
+                        f"{stream} is at version {versions.get(name_key(stream), 0)}, not "
+                        f"{version}: someone appended first; read it again and retry"
+                    )
             position, previous, recorded = head.position, head.hash, head.recorded
             rows = []
             for i, fact in fresh:
@@ -533,11 +635,40 @@ class SQLStore(EventStore):
                 versions[key] = version
                 event_id = fact.id or new_event_id()
                 occurred, reported, data = fact.occurred.to_json(), fact.reported.to_json(), fact.encoded_data()
-                previous = row_hash(previous, position, event_id, fact.stream, version, fact.type, occurred,
-                                    reported, recorded, data, fact.retracts, fact.idempotency_key)
+                previous = row_hash(
+                    previous,
+                    position,
+                    event_id,
+                    fact.stream,
+                    version,
+                    fact.type,
+                    occurred,
+                    reported,
+                    recorded,
+                    data,
+                    fact.retracts,
+                    fact.idempotency_key,
+                )
                 start, end = day_bounds(fact.occurred)
-                rows.append((position, event_id, fact.stream, key, version, fact.type, occurred, start, end, reported,
-                             recorded, data, fact.retracts, fact.idempotency_key, previous))
+                rows.append(
+                    (
+                        position,
+                        event_id,
+                        fact.stream,
+                        key,
+                        version,
+                        fact.type,
+                        occurred,
+                        start,
+                        end,
+                        reported,
+                        recorded,
+                        data,
+                        fact.retracts,
+                        fact.idempotency_key,
+                        previous,
+                    )
+                )
                 results[i] = AppendResult(event_id, position, fact.stream, version, True)
             self._write_rows(conn, rows)
             head.position, head.hash = position, previous
@@ -553,7 +684,7 @@ class SQLStore(EventStore):
         spellings: dict[str, str] = {}
         keys = list({name_key(s) for s in streams})
         for i in range(0, len(keys), IN_LIST):
-            chunk = keys[i:i + IN_LIST]
+            chunk = keys[i : i + IN_LIST]
             sql = self._versions_sql.format(", ".join([f"({self._placeholder})"] * len(chunk)))
             cursor = conn.connection.cursor()
             cursor.execute(sql, tuple(chunk))
@@ -568,11 +699,15 @@ class SQLStore(EventStore):
         out: list[RecordedEvent] = []
         values = list(dict.fromkeys(values))
         for i in range(0, len(values), IN_LIST):
-            out += [row_to_event(r) for r in conn.execute(select(*COLUMNS).where(column.in_(values[i:i + IN_LIST])))]
+            out += [row_to_event(r) for r in conn.execute(select(*COLUMNS).where(column.in_(values[i : i + IN_LIST])))]
         return out
 
-    def _aliases(self, conn: Connection, recorded_by: datetime | None = None, alias_count: int | None = None,
-                 ) -> AliasRegistry:
+    def _aliases(
+        self,
+        conn: Connection,
+        recorded_by: datetime | None = None,
+        alias_count: int | None = None,
+    ) -> AliasRegistry:
         """The registry from the alias facts. Aliases are never removed, so the current
         registry is cached until the number of alias facts changes."""
         if recorded_by is None:
@@ -585,8 +720,11 @@ class SQLStore(EventStore):
             query = query.where(E.c.recorded <= format_instant(recorded_by))
         rows = conn.execute(query).all()
         undone = {retracts for _, _, _, retracts in rows if retracts is not None}
-        registry = AliasRegistry((name, json.loads(data)["canonical"]) for id_, name, data, retracts in rows
-                                 if retracts is None and id_ not in undone)
+        registry = AliasRegistry(
+            (name, json.loads(data)["canonical"])
+            for id_, name, data, retracts in rows
+            if retracts is None and id_ not in undone
+        )
         if recorded_by is None:
             self._alias_cache = (len(rows), registry)
         return registry
@@ -605,6 +743,7 @@ class SQLStore(EventStore):
                 query = query.where(E.c.recorded <= format_instant(recorded_by))
             events = [row_to_event(r) for r in conn.execute(query)]
             return None if not events and not self._is_known(conn, drug) else events
+
         events = self._run(read)
         if events is None:
             raise unknown_drug(drug, self.known_names())
@@ -629,8 +768,8 @@ class SQLStore(EventStore):
         remaining = limit
         while remaining is None or remaining > 0:
             size = PAGE if remaining is None else min(PAGE, remaining)
-            page = self._run(lambda conn: [row_to_event(r) for r in conn.execute(
-                select(*COLUMNS).where(E.c.position >= position).order_by(E.c.position).limit(size))])
+            query = select(*COLUMNS).where(E.c.position >= position).order_by(E.c.position).limit(size)
+            page = self._run(lambda conn, query=query: [row_to_event(r) for r in conn.execute(query)])
             yield from page
             if len(page) < size:
                 return
@@ -641,8 +780,11 @@ class SQLStore(EventStore):
     def scan_streams(self, conn: Connection, up_to: int) -> Iterator[tuple[str, list[RecordedEvent]]]:
         """Every stream's milestones and retractions up to a position, one stream at a
         time, read through the (stream_key, version) index so memory holds one stream."""
-        query = (select(*COLUMNS).where(E.c.position <= up_to, E.c.type.not_in([ALIAS, WATCH]))
-                 .order_by(E.c.stream_key, E.c.version))
+        query = (
+            select(*COLUMNS)
+            .where(E.c.position <= up_to, E.c.type.not_in([ALIAS, WATCH]))
+            .order_by(E.c.stream_key, E.c.version)
+        )
         rows = conn.execute(query.execution_options(stream_results=True, yield_per=PAGE))
         current, events = None, []
         for row in rows:
@@ -664,23 +806,29 @@ class SQLStore(EventStore):
         if last <= position:
             return set(), position
         later = E.c.position > position
-        touched = set(conn.execute(select(E.c.stream).where(later, E.c.type.not_in([WATCH, REJECTION]))
-                                   .distinct()).scalars())
-        touched |= {json.loads(data)["canonical"]
-                    for data in conn.execute(select(E.c.data).where(later, E.c.type == ALIAS)).scalars()}
+        touched = set(
+            conn.execute(select(E.c.stream).where(later, E.c.type.not_in([WATCH, REJECTION])).distinct()).scalars()
+        )
+        touched |= {
+            json.loads(data)["canonical"]
+            for data in conn.execute(select(E.c.data).where(later, E.c.type == ALIAS)).scalars()
+        }
         return touched, last
 
-    def read_drugs(self, conn: Connection, registry: AliasRegistry, drugs: Sequence[str],
-                    ) -> Iterator[tuple[str, list[RecordedEvent]]]:
+    def read_drugs(
+        self,
+        conn: Connection,
+        registry: AliasRegistry,
+        drugs: Sequence[str],
+    ) -> Iterator[tuple[str, list[RecordedEvent]]]:
         """Each drug's milestones and retractions under every name it has, in position
         order, with one query for IN_LIST drugs."""
         other_names = {name_key(c): names for c, names in registry.groups().items()}
         for start in range(0, len(drugs), IN_LIST):
-            chunk = drugs[start:start + IN_LIST]
+            chunk = drugs[start : start + IN_LIST]
             owner = {name_key(name): drug for drug in chunk for name in [drug, *other_names.get(name_key(drug), [])]}
             found: dict[str, list[RecordedEvent]] = {drug: [] for drug in chunk}
-            query = (select(*COLUMNS).where(E.c.stream_key.in_(list(owner)), E.c.type != ALIAS)
-                     .order_by(E.c.position))
+            query = select(*COLUMNS).where(E.c.stream_key.in_(list(owner)), E.c.type != ALIAS).order_by(E.c.position)
             for row in conn.execute(query):
                 found[owner[name_key(row[2])]].append(row_to_event(row))
             yield from found.items()
@@ -690,7 +838,8 @@ class SQLStore(EventStore):
         (an importer's keys for one source record)."""
         retracted = select(E.c.retracts).where(E.c.retracts.is_not(None))
         query = select(E.c.idempotency_key, E.c.id).where(
-            E.c.idempotency_key.startswith(key_prefix, autoescape=True), E.c.id.not_in(retracted))
+            E.c.idempotency_key.startswith(key_prefix, autoescape=True), E.c.id.not_in(retracted)
+        )
         return self._run(lambda conn: dict(conn.execute(query).all()))
 
     def expand_id(self, prefix: str) -> str:
@@ -698,16 +847,18 @@ class SQLStore(EventStore):
         least MIN_ID_PREFIX characters; an ambiguous prefix is refused with its matches."""
         prefix = prefix.strip().lower()
         if len(prefix) < MIN_ID_PREFIX or not _ID_PREFIX.fullmatch(prefix):
-            raise InvalidEvent(f"{prefix!r} is not an event id, nor a prefix of one of {MIN_ID_PREFIX} or more "
-                               f"characters")
+            raise InvalidEvent(
+                f"{prefix!r} is not an event id, nor a prefix of one of {MIN_ID_PREFIX} or more characters"
+            )
         query = select(E.c.id).where(E.c.id.like(f"{prefix}%")).order_by(E.c.position).limit(AMBIGUOUS_SHOWN + 1)
         found = self._run(lambda conn: list(conn.execute(query).scalars()))
         if not found:
             raise UnknownEvent(f"no event with id {prefix!r}")
         if len(found) > 1:
             more = ", …" if len(found) > AMBIGUOUS_SHOWN else ""
-            raise InvalidEvent(f"{prefix!r} is ambiguous: it starts {', '.join(found[:AMBIGUOUS_SHOWN])}{more}; give "
-                               f"more of the id")
+            raise InvalidEvent(
+                f"{prefix!r} is ambiguous: it starts {', '.join(found[:AMBIGUOUS_SHOWN])}{more}; give more of the id"
+            )
         return found[0]
 
     def get(self, event_id: str) -> RecordedEvent:
@@ -722,12 +873,14 @@ class SQLStore(EventStore):
         def read(conn: Connection) -> int:
             key = name_key(self._aliases(conn).resolve(drug))
             return conn.execute(select(func.coalesce(func.max(E.c.version), 0)).where(E.c.stream_key == key)).scalar()
+
         return self._run(read)
 
     def head(self) -> tuple[int, str]:
         """The last position and its hash: the anchor to keep elsewhere."""
-        row = self._run(lambda conn: conn.execute(select(E.c.position, E.c.hash)
-                                                  .order_by(E.c.position.desc()).limit(1)).first())
+        row = self._run(
+            lambda conn: conn.execute(select(E.c.position, E.c.hash).order_by(E.c.position.desc()).limit(1)).first()
+        )
         return (row.position, row.hash) if row else (0, GENESIS)
 
     def streams(self) -> list[str]:
@@ -735,8 +888,9 @@ class SQLStore(EventStore):
         query = select(E.c.stream).where(E.c.type.not_in((WATCH, REJECTION))).distinct().order_by(E.c.stream)
         return self._run(lambda conn: list(conn.execute(query).scalars()))
 
-    def find(self, streams: Sequence[str] | None, event_type: str | None, since: date | None,
-             until: date | None) -> list[RecordedEvent]:
+    def find(
+        self, streams: Sequence[str] | None, event_type: str | None, since: date | None, until: date | None
+    ) -> list[RecordedEvent]:
         """Unretracted milestones by stream, type and occurred interval."""
         retracted = select(E.c.retracts).where(E.c.retracts.is_not(None))
         query = select(*COLUMNS).where(E.c.type.not_in([ALIAS, RETRACTION, EXPECTATION]), E.c.id.not_in(retracted))
@@ -754,33 +908,76 @@ class SQLStore(EventStore):
     def verify(self, expect_head: str | None = None) -> VerifyReport:
         report = VerifyReport()
         # Rows the chain walk below (positions 1, 2, …) would never reach: forged off the log.
-        outside = self._run(lambda conn: _fetch_all(
-            conn, "SELECT position FROM milestone_events WHERE position < 1 ORDER BY position"))
+        outside = self._run(
+            lambda conn: _fetch_all(conn, "SELECT position FROM milestone_events WHERE position < 1 ORDER BY position")
+        )
         report.faults += [(position, f"a row at position {position}, off the log (forged)") for (position,) in outside]
         previous, expected_position, last_recorded = GENESIS, 1, ""
         stream_versions: dict[str, int] = {}
         anchor_found = expect_head is None or expect_head == GENESIS
-        sql = ("SELECT position, id, stream, stream_key, version, type, occurred, occurred_start, occurred_end, reported, "
-               "recorded, data, retracts, idempotency_key, hash FROM milestone_events WHERE position > {} "
-               "ORDER BY position LIMIT {}")
+        sql = (
+            "SELECT position, id, stream, stream_key, version, type, occurred, occurred_start, occurred_end, reported, "
+            "recorded, data, retracts, idempotency_key, hash FROM milestone_events WHERE position > {} "
+            "ORDER BY position LIMIT {}"
+        )
         after = 0
         while True:
-            rows = self._run(lambda conn: _fetch_all(conn, sql.format(int(after), VERIFY_PAGE)))
-            for (position, id_, stream, stream_key, version, type_, occurred, start, end, reported, recorded, data,
-                 retracts, key, stored_hash) in rows:
+            page_sql = sql.format(int(after), VERIFY_PAGE)
+            rows = self._run(lambda conn, page_sql=page_sql: _fetch_all(conn, page_sql))
+            for (
+                position,
+                id_,
+                stream,
+                stream_key,
+                version,
+                type_,
+                occurred,
+                start,
+                end,
+                reported,
+                recorded,
+                data,
+                retracts,
+                key,
+                stored_hash,
+            ) in rows:
                 report.events += 1
                 if position != expected_position:
-                    report.faults.append((expected_position, f"positions {expected_position}..{position - 1} "
-                                                             f"are missing (rows deleted?)"))
-                if row_hash(previous, position, id_, stream, version, type_, occurred, reported, recorded, data,
-                            retracts, key) != stored_hash:
-                    report.faults.append((position, "hash does not match the row and its predecessor "
-                                                    "(edited, reordered or forged)"))
+                    report.faults.append(
+                        (
+                            expected_position,
+                            f"positions {expected_position}..{position - 1} are missing (rows deleted?)",
+                        )
+                    )
+                if (
+                    row_hash(
+                        previous,
+                        position,
+                        id_,
+                        stream,
+                        version,
+                        type_,
+                        occurred,
+                        reported,
+                        recorded,
+                        data,
+                        retracts,
+                        key,
+                    )
+                    != stored_hash
+                ):
+                    report.faults.append(
+                        (position, "hash does not match the row and its predecessor (edited, reordered or forged)")
+                    )
                 if stream_key != name_key(stream):
                     report.faults.append((position, "stream_key disagrees with stream"))
                 if version != stream_versions.get(stream_key, 0) + 1:
-                    report.faults.append((position, f"stream {stream!r} goes from version "
-                                                    f"{stream_versions.get(stream_key, 0)} to {version}"))
+                    report.faults.append(
+                        (
+                            position,
+                            f"stream {stream!r} goes from version {stream_versions.get(stream_key, 0)} to {version}",
+                        )
+                    )
                 if recorded < last_recorded:
                     report.faults.append((position, "recorded time goes backwards"))
                 if _derived_bounds(occurred) != (start, end):
@@ -795,13 +992,19 @@ class SQLStore(EventStore):
         report.faults += self._run(self._orphan_retractions)
         report.head_position, report.head_hash = expected_position - 1, previous
         if not anchor_found:
-            report.faults.append((report.head_position + 1, f"the anchor {expect_head} is not on the chain "
-                                                            f"(newest rows cut off or rewritten)"))
+            report.faults.append(
+                (
+                    report.head_position + 1,
+                    f"the anchor {expect_head} is not on the chain (newest rows cut off or rewritten)",
+                )
+            )
         return report
 
     def _orphan_retractions(self, conn: Connection) -> list[tuple[int, str]]:
-        sql = ("SELECT r.position FROM milestone_events r LEFT JOIN milestone_events t ON t.id = r.retracts "
-               "WHERE r.retracts IS NOT NULL AND (t.id IS NULL OR t.position > r.position OR t.stream_key <> r.stream_key)")
+        sql = (
+            "SELECT r.position FROM milestone_events r LEFT JOIN milestone_events t ON t.id = r.retracts "
+            "WHERE r.retracts IS NOT NULL AND (t.id IS NULL OR t.position > r.position OR t.stream_key <> r.stream_key)"
+        )
         return [(p, "retraction names no earlier event of its stream") for (p,) in conn.exec_driver_sql(sql)]
 
 
@@ -867,18 +1070,22 @@ class ProjectionTables:
             # A name merged into another drug by an alias no longer has a row of its own.
             gone = [n for n in touched if n not in drugs.values()] + list(drugs.values())
             for i in range(0, len(gone), IN_LIST):
-                conn.execute(S.delete().where(S.c.drug.in_(gone[i:i + IN_LIST])))
-            rows = (dict(drug=drug, status=encode_data(status), certain_until=until)
-                    for drug, events in store.read_drugs(conn, registry, sorted(drugs.values()))
-                    for status, until in [fold(drug, events)])
+                conn.execute(S.delete().where(S.c.drug.in_(gone[i : i + IN_LIST])))
+            rows = (
+                dict(drug=drug, status=encode_data(status), certain_until=until)
+                for drug, events in store.read_drugs(conn, registry, sorted(drugs.values()))
+                for status, until in [fold(drug, events)]
+            )
             for chunk in _chunks(rows, PROJECTION_CHUNK):
                 conn.execute(insert(S), chunk)
             conn.execute(C.update().where(C.c.name == self.name).values(position=last))
             return last - checkpoint
+
         return store._run(write, write=True)
 
-    def replace(self, produce: Callable[[Connection], Iterable[tuple[str, tuple[dict[str, Any], int]]]],
-                checkpoint: int) -> int:
+    def replace(
+        self, produce: Callable[[Connection], Iterable[tuple[str, tuple[dict[str, Any], int]]]], checkpoint: int
+    ) -> int:
         """Replace the whole projection with the statuses `produce` yields (reading
         through the same connection), written in chunks inside one transaction, so memory
         holds one chunk at a time."""
@@ -898,6 +1105,7 @@ class ProjectionTables:
                 count += len(chunk)
             conn.execute(C.update().where(C.c.name == self.name).values(position=checkpoint))
             return count
+
         return self.store._run(write, write=True)
 
     def _checkpoint_for_update(self, conn: Connection) -> int:

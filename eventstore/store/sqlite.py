@@ -45,6 +45,8 @@ class SQLiteStore(SQLStore):
         return "database is locked" in text or "database is busy" in text
 
     def _gave_up(self, error: Exception) -> MilestonesError:
-        return LockTimeout(f"waited {self.lock_timeout:g} s for the store's write lock, held by another writer of "
-                           f"{self.engine.url.database} (a SQLite file cannot say which process: `fuser` can); try "
-                           f"again, or stop that process if it is stuck")
+        return LockTimeout(
+            f"waited {self.lock_timeout:g} s for the store's write lock, held by another writer of "
+            f"{self.engine.url.database} (a SQLite file cannot say which process: `fuser` can); try "
+            f"again, or stop that process if it is stuck"
+        )

@@ -14,8 +14,7 @@ def append_many(url: str, worker: int) -> None:
     store = open_store(url)
     for i in range(APPENDS):
         drug = "shared" if i % 2 else f"own-{worker}"
-        store.append([NewEvent(drug, "results_reported", "2020-Q1", {"phase": "2"},
-                               idempotency_key=f"{worker}-{i}")])
+        store.append([NewEvent(drug, "results_reported", "2020-Q1", {"phase": "2"}, idempotency_key=f"{worker}-{i}")])
     store.close()
 
 

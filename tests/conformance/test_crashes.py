@@ -44,8 +44,11 @@ def kill_at_random(args: list[str], rng: random.Random) -> None:
 def check_whole(store) -> Counter:
     report = store.verify()
     assert report.sound, report.faults
-    per_batch = Counter(e.idempotency_key.rsplit("-", 1)[0] for e in store.read_from(1)
-                        if e.idempotency_key and e.idempotency_key.startswith("batch-"))
+    per_batch = Counter(
+        e.idempotency_key.rsplit("-", 1)[0]
+        for e in store.read_from(1)
+        if e.idempotency_key and e.idempotency_key.startswith("batch-")
+    )
     assert set(per_batch.values()) <= {BATCH}, per_batch
     projection.catch_up(store)
     tables = ProjectionTables(store)
@@ -67,8 +70,18 @@ def test_killed_batch_appends_leave_whole_batches(store):
 
 def test_a_killed_import_is_all_or_nothing_and_a_rerun_completes_it(store, tmp_path):
     url = store.engine.url.render_as_string(hide_password=False)
-    lines = [json.dumps({"drug": f"drug-{i % 50}", "type": "phase_started", "date": f"20{10 + i % 10}-0{1 + i % 9}",
-                         "phase": "1", "source": f"file-{i}"}) for i in range(3000)]
+    lines = [
+        json.dumps(
+            {
+                "drug": f"drug-{i % 50}",
+                "type": "phase_started",
+                "date": f"20{10 + i % 10}-0{1 + i % 9}",
+                "phase": "1",
+                "source": f"file-{i}",
+            }
+        )
+        for i in range(3000)
+    ]
     path = tmp_path / "big.jsonl"
     path.write_text("\n".join(lines) + "\n")
     rng = random.Random(7)
@@ -77,8 +90,9 @@ def test_a_killed_import_is_all_or_nothing_and_a_rerun_completes_it(store, tmp_p
         count = sum(1 for e in store.read_from(1) if e.kind == "event")
         assert count in (0, 3000)
         check_whole(store)
-    done = subprocess.run([sys.executable, "-c", IMPORT_WORKER, "--db", url, "import", str(path)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_WORKER, "--db", url, "import", str(path)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     events = [e for e in store.read_from(1) if e.kind == "event"]
     assert len(events) == 3000 and len({e.source for e in events}) == 3000
@@ -88,8 +102,11 @@ def test_a_killed_import_is_all_or_nothing_and_a_rerun_completes_it(store, tmp_p
 def test_a_killed_ingest_is_all_or_nothing_and_a_rerun_completes_it(store, tmp_path):
     url = store.engine.url.render_as_string(hide_password=False)
     names = [f"vo{chr(97 + i // 26)}{chr(97 + i % 26)}tumab" for i in range(150)]  # INN-like, one per drug
-    paragraphs = [f"In March 2019 the FDA accepted the BLA for {name}. The FDA approved {name} in June 2020. "
-                  f"{name.capitalize()} is being evaluated in a Phase 3 trial." for name in names]
+    paragraphs = [
+        f"In March 2019 the FDA accepted the BLA for {name}. The FDA approved {name} in June 2020. "
+        f"{name.capitalize()} is being evaluated in a Phase 3 trial."
+        for name in names
+    ]
     path = tmp_path / "news.txt"
     path.write_text("Roundup\n\nBOSTON, May 3, 2021 -- " + "\n\n".join(paragraphs) + "\n")
     rng = random.Random(11)
@@ -97,9 +114,11 @@ def test_a_killed_ingest_is_all_or_nothing_and_a_rerun_completes_it(store, tmp_p
         kill_at_random([IMPORT_WORKER, "--db", url, "ingest", str(path), "--yes", "--min-confidence", "0"], rng)
         assert len({e.stream for e in store.read_from(1) if e.kind == "event"}) in (0, 150)
         check_whole(store)
-    done = subprocess.run([sys.executable, "-c", IMPORT_WORKER, "--db", url, "ingest", str(path), "--yes",
-                           "--min-confidence", "0"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_WORKER, "--db", url, "ingest", str(path), "--yes", "--min-confidence", "0"],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     events = [e for e in store.read_from(1) if e.kind == "event"]
     assert len(events) == 450 and len({(e.stream, e.type) for e in events}) == 450

@@ -15,8 +15,7 @@ def test_a_terminated_writer_gets_a_clear_error_and_retries_safely(postgres_url,
     store.initialize()
     store.append([NewEvent("before", "phase_started", "2019", {"phase": "1"})])
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    batch = [NewEvent(f"drug-{i}", "phase_started", "2020", {"phase": "2"}, idempotency_key=f"k{i}")
-             for i in range(50)]
+    batch = [NewEvent(f"drug-{i}", "phase_started", "2020", {"phase": "2"}, idempotency_key=f"k{i}") for i in range(50)]
     versions = store._versions
 
     def terminate_then_continue(conn, streams):

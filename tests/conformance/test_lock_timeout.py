@@ -8,9 +8,8 @@ from __future__ import annotations
 import sqlite3
 
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
-
 from milestones_cli import cli
+from sqlalchemy import create_engine, text
 
 
 def invoke(url, *args):
@@ -34,6 +33,7 @@ def test_a_writer_gives_up_at_the_lock_timeout_and_says_who_holds_the_lock(store
             transaction.rollback()
             conn.close()
             engine.dispose()
+
     try:
         result = invoke(store_url, "append", "examplimab", "phase_started", "--date", "2020", "--phase", "2")
         assert result.exit_code == 3, result.stderr

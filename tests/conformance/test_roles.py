@@ -16,6 +16,7 @@ from eventstore.store.grants import grant_statements
 
 class Roles(NamedTuple):
     """The store's URL as each role."""
+
     writer: str
     reader: str
     projector: str
@@ -35,8 +36,7 @@ def roles(postgres_url):
             conn.execute(text(f"CREATE ROLE {role} LOGIN"))
         for statement in grant_statements(writer, reader, projector, schema):
             conn.execute(text(statement))
-    as_role = {role: make_url(postgres_url).set(username=role).render_as_string(hide_password=False)
-               for role in names}
+    as_role = {role: make_url(postgres_url).set(username=role).render_as_string(hide_password=False) for role in names}
     yield Roles(as_role[writer], as_role[reader], as_role[projector])
     admin_store.close()
     with admin.connect() as conn:
@@ -46,14 +46,15 @@ def roles(postgres_url):
     admin.dispose()
 
 
-@pytest.mark.parametrize("statement", ["UPDATE milestone_events SET type = 'rejected'",
-                                       "DELETE FROM milestone_events", "TRUNCATE milestone_events"])
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE milestone_events SET type = 'rejected'", "DELETE FROM milestone_events", "TRUNCATE milestone_events"],
+)
 def test_the_writer_cannot_change_the_log(roles, statement):
     writer_url = roles.writer
     engine = create_engine(writer_url)
-    with pytest.raises(Exception, match="permission denied"):
-        with engine.begin() as conn:
-            conn.execute(text(statement))
+    with pytest.raises(Exception, match="permission denied"), engine.begin() as conn:
+        conn.execute(text(statement))
     engine.dispose()
 
 
@@ -70,8 +71,8 @@ def test_the_writer_appends_and_the_reader_reads(roles):
 
 def test_the_command_line_under_each_role(roles):
     from click.testing import CliRunner
-
     from milestones_cli import cli
+
     writer_url, reader_url, _ = roles
     runner = CliRunner()
     appended = runner.invoke(cli, ["--db", writer_url, "append", "toripalimab", "launched", "--date", "2019-03"])
@@ -87,13 +88,15 @@ def test_the_command_line_under_each_role(roles):
 def test_the_writer_cannot_insert_a_row_off_the_log_with_raw_sql(roles, position, version):
     writer_url = roles.writer
     engine = create_engine(writer_url)
-    with pytest.raises(Exception, match="violates (check|unique) constraint|duplicate key"):
-        with engine.begin() as conn:
-            conn.execute(text(
+    with pytest.raises(Exception, match=r"violates (check|unique) constraint|duplicate key"), engine.begin() as conn:
+        conn.execute(
+            text(
                 "INSERT INTO milestone_events (position, id, stream, stream_key, version, type, recorded, data, hash) "
                 "VALUES (:position, '00000000-0000-4000-8000-000000000000', 'toripalimab', 'toripalimab', :version, "
-                "'rejected', '2026-01-01T00:00:00.000000Z', '{}', :hash)"),
-                {"position": position, "version": version, "hash": "x" if position != 5 else "f" * 64})
+                "'rejected', '2026-01-01T00:00:00.000000Z', '{}', :hash)"
+            ),
+            {"position": position, "version": version, "hash": "x" if position != 5 else "f" * 64},
+        )
     engine.dispose()
     with open_store(writer_url) as writer:
         assert writer.verify().sound
@@ -102,29 +105,32 @@ def test_the_writer_cannot_insert_a_row_off_the_log_with_raw_sql(roles, position
 def test_the_reader_cannot_take_the_append_lock(roles):
     reader_url = roles.reader
     engine = create_engine(reader_url)
-    with pytest.raises(Exception, match="permission denied"):
-        with engine.begin() as conn:
-            conn.execute(text("SELECT name FROM milestone_append_lock FOR UPDATE"))
+    with pytest.raises(Exception, match="permission denied"), engine.begin() as conn:
+        conn.execute(text("SELECT name FROM milestone_append_lock FOR UPDATE"))
     engine.dispose()
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE milestone_drug_status SET status = replace(status, '\"approved\"', '\"rejected\"')",
-    "DELETE FROM milestone_drug_status",
-    "UPDATE milestone_checkpoints SET position = position + 1"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE milestone_drug_status SET status = replace(status, '\"approved\"', '\"rejected\"')",
+        "DELETE FROM milestone_drug_status",
+        "UPDATE milestone_checkpoints SET position = position + 1",
+    ],
+)
 def test_the_writer_cannot_change_what_status_reports_except_by_appending(roles, statement):
     engine = create_engine(roles.writer)
-    with pytest.raises(Exception, match="permission denied"):
-        with engine.begin() as conn:
-            conn.execute(text(statement))
+    with pytest.raises(Exception, match="permission denied"), engine.begin() as conn:
+        conn.execute(text(statement))
     engine.dispose()
 
 
 def test_status_is_right_while_the_projection_lags_and_the_projector_catches_it_up(roles):
     from click.testing import CliRunner
-
     from milestones_cli import cli
+
     from eventstore.store.sql import ProjectionTables
+
     runner = CliRunner()
 
     def status(url: str) -> str:
@@ -134,8 +140,9 @@ def test_status_is_right_while_the_projection_lags_and_the_projector_catches_it_
 
     with open_store(roles.writer) as writer:
         behind = ProjectionTables(writer).checkpoint()
-    appended = runner.invoke(cli, ["--db", roles.writer, "append", "toripalimab", "withdrawn", "--date", "2020-05",
-                                   "--agency", "NMPA"])
+    appended = runner.invoke(
+        cli, ["--db", roles.writer, "append", "toripalimab", "withdrawn", "--date", "2020-05", "--agency", "NMPA"]
+    )
     assert appended.exit_code == 0, appended.stderr
     with open_store(roles.reader) as reader:
         tables = ProjectionTables(reader)

@@ -7,8 +7,8 @@ import threading
 import time
 
 import pytest
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from eventstore import ConcurrencyError, InvalidDate, InvalidEvent, NewEvent, UnknownDrug, open_store
 from eventstore.store.base import PendingFact
@@ -43,15 +43,26 @@ def test_append_gives_positions_versions_and_store_time(store):
 
 
 def test_an_event_reads_back_as_it_was_written(store):
-    event = NewEvent("toripalimab", "approved", "2018-12-17",
-                     {"agency": "NMPA", "pathway": "conditional", "indication": "melanoma"},
-                     source="https://example.org/release", quote="… was conditionally approved …",
-                     reported="2019-04-09")
+    event = NewEvent(
+        "toripalimab",
+        "approved",
+        "2018-12-17",
+        {"agency": "NMPA", "pathway": "conditional", "indication": "melanoma"},
+        source="https://example.org/release",
+        quote="… was conditionally approved …",
+        reported="2019-04-09",
+    )
     [result] = store.append([event])
     stored = store.get(result.id)
-    assert (stored.stream, stored.type, str(stored.date), stored.attributes, stored.source, stored.quote,
-            str(stored.reported)) == ("toripalimab", "approved", "2018-12-17", event.attributes, event.source,
-                                      event.quote, "2019-04-09")
+    assert (
+        stored.stream,
+        stored.type,
+        str(stored.date),
+        stored.attributes,
+        stored.source,
+        stored.quote,
+        str(stored.reported),
+    ) == ("toripalimab", "approved", "2018-12-17", event.attributes, event.source, event.quote, "2019-04-09")
 
 
 def test_stale_expected_version_raises_and_writes_nothing(store):
@@ -86,8 +97,7 @@ def test_a_future_event_is_refused(store):
     assert count(store) == 0
 
 
-@pytest.mark.parametrize("statement", ["UPDATE milestone_events SET type = 'rejected'",
-                                       "DELETE FROM milestone_events"])
+@pytest.mark.parametrize("statement", ["UPDATE milestone_events SET type = 'rejected'", "DELETE FROM milestone_events"])
 def test_the_database_refuses_update_and_delete(store, statement):
     store.append([approval()])
     with pytest.raises(Exception, match="append-only"):
@@ -135,6 +145,7 @@ def test_verify_reports_a_sound_store_and_its_head(store):
 
 # -- tampering behind the store's back ---------------------------------------------------
 
+
 def drop_triggers(store):
     if store.engine.dialect.name == "sqlite":
         raw(store, "DROP TRIGGER milestone_events_no_update")
@@ -181,8 +192,7 @@ def test_verify_finds_two_swapped_rows(five):
 
 def test_verify_finds_a_forged_row(five):
     row = raw(five, "SELECT * FROM milestone_events WHERE position = 5").mappings().one()
-    forged = {**row, "position": 6, "id": "00000000-0000-4000-8000-000000000000", "version": 2,
-              "hash": "f" * 64}
+    forged = {**row, "position": 6, "id": "00000000-0000-4000-8000-000000000000", "version": 2, "hash": "f" * 64}
     columns = ", ".join(forged)
     raw(five, f"INSERT INTO milestone_events ({columns}) VALUES ({', '.join(':' + c for c in forged)})", **forged)
     assert first_bad(five) == 6
@@ -190,14 +200,28 @@ def test_verify_finds_a_forged_row(five):
 
 def forge_at(store, position, **changes):
     row = raw(store, "SELECT * FROM milestone_events WHERE position = 5").mappings().one()
-    forged = {**row, "position": position, "id": f"00000000-0000-4000-8000-{abs(position):012d}", "version": 999,
-              "type": "rejected", **changes}
+    forged = {
+        **row,
+        "position": position,
+        "id": f"00000000-0000-4000-8000-{abs(position):012d}",
+        "version": 999,
+        "type": "rejected",
+        **changes,
+    }
     columns = ", ".join(forged)
     raw(store, f"INSERT INTO milestone_events ({columns}) VALUES ({', '.join(':' + c for c in forged)})", **forged)
 
 
-@pytest.mark.parametrize("changes", [{"position": 0}, {"position": -3}, {"position": 7, "version": 0},
-                                     {"position": 7, "hash": "x"}, {"position": 7, "id": "short"}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"position": 0},
+        {"position": -3},
+        {"position": 7, "version": 0},
+        {"position": 7, "hash": "x"},
+        {"position": 7, "id": "short"},
+    ],
+)
 def test_the_database_refuses_a_row_outside_the_log(five, changes):
     with pytest.raises(IntegrityError):
         forge_at(five, **changes)
@@ -211,10 +235,19 @@ def test_verify_finds_a_row_forged_off_the_log_where_the_database_let_it_in(five
         with five.engine.connect() as conn, conn.begin():
             conn.execute(text("PRAGMA ignore_check_constraints = ON"))
             forge = conn.execute(text("SELECT * FROM milestone_events WHERE position = 5")).mappings().one()
-            forged = {**forge, "position": position, "id": "00000000-0000-4000-8000-000000000000", "hash": "x",
-                      "version": 999}
-            conn.execute(text(f"INSERT INTO milestone_events ({', '.join(forged)}) "
-                              f"VALUES ({', '.join(':' + c for c in forged)})"), forged)
+            forged = {
+                **forge,
+                "position": position,
+                "id": "00000000-0000-4000-8000-000000000000",
+                "hash": "x",
+                "version": 999,
+            }
+            conn.execute(
+                text(
+                    f"INSERT INTO milestone_events ({', '.join(forged)}) VALUES ({', '.join(':' + c for c in forged)})"
+                ),
+                forged,
+            )
     else:
         for name in ("position_on_the_log", "version_on_the_stream", "hash_and_id_form"):
             raw(five, f"ALTER TABLE milestone_events DROP CONSTRAINT milestone_events_{name}")
@@ -231,6 +264,7 @@ def test_only_the_anchor_catches_the_newest_rows_cut_off(five):
 
 # -- commit order -----------------------------------------------------------------------
 
+
 def test_followers_never_pass_an_uncommitted_position(store_url):
     """A writer holds its transaction open after taking a position: a follower reading
     from the global position sees nothing past it, a second writer waits, and once the
@@ -243,8 +277,9 @@ def test_followers_never_pass_an_uncommitted_position(store_url):
         conn.execution_options(milestones_write=True)
         transaction = conn.begin()
         head = store._lock_and_read_head(conn)
-        [held] = store._insert(conn, [PendingFact(stream="held", type="phase_started", data={"attributes": {}})], {},
-                               head)
+        [held] = store._insert(
+            conn, [PendingFact(stream="held", type="phase_started", data={"attributes": {}})], {}, head
+        )
         assert held.position == start + 1
         second = threading.Thread(target=store.append, args=([phase("later")],))
         second.start()
@@ -291,9 +326,12 @@ def test_merging_two_drugs_with_milestones_or_moving_a_name_needs_asking(store):
 
 def _plain_lines(count: int, bad_at: int | None = None):
     for i in range(count):
-        yield ("{not json" if i == bad_at else
-               f'{{"drug": "drug-{i % 7}", "type": "phase_started", "date": "2019-{1 + i % 12:02d}", "phase": "1", '
-               f'"source": "https://example.org/{i}"}}')
+        yield (
+            "{not json"
+            if i == bad_at
+            else f'{{"drug": "drug-{i % 7}", "type": "phase_started", "date": "2019-{1 + i % 12:02d}", "phase": "1", '
+            f'"source": "https://example.org/{i}"}}'
+        )
 
 
 def test_an_import_streams_in_chunks_and_a_bad_line_late_stores_nothing(store):
