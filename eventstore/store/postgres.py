@@ -5,18 +5,25 @@ holds the lock."""
 
 from __future__ import annotations
 
+import psycopg
 from sqlalchemy import create_engine, make_url, text
 
 from ..errors import DEFAULT_LOCK_TIMEOUT, LockTimeout, MilestonesError
 from .schema import APPEND_LOCK_ROW
-from .sql import INSERT_COLUMNS, SQLStore
+from .sql import APPEND_ONLY, CONNECTION_LOST, DENIED, INSERT_COLUMNS, NO_STORE, REFUSED, SQLStore
 
 COPY_SQL = f"COPY milestone_events ({', '.join(INSERT_COLUMNS)}) FROM STDIN"
 
 # Any fixed 64-bit number: concurrent first `init`s wait for each other on it (the tables,
 # and so the append lock's row, may not exist yet).
 INITIALIZE_LOCK = 7_203_114_955_302
-LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE: lock_timeout ran out
+# SQLSTATEs (PostgreSQL's appendix A), the same whatever the server's language.
+LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout ran out
+UNDEFINED_TABLE, INVALID_SCHEMA_NAME = "42P01", "3F000"
+RAISE_EXCEPTION = "P0001"
+CONNECTION_EXCEPTION, SERVER_SHUT_DOWN = "08", ("57P01", "57P02", "57P03")  # a class; terminated or shut down
+INSUFFICIENT_PRIVILEGE = "42501"
+INTEGRITY_CONSTRAINT_VIOLATION = "23"  # a class
 # Who holds a lock on the tables writers wait for (the append lock, the projection's checkpoint).
 _HOLDERS_SQL = (
     "SELECT DISTINCT a.pid, a.application_name, a.usename, a.xact_start FROM pg_locks l "
@@ -50,6 +57,23 @@ class PostgresStore(SQLStore):
         conn.execute(
             text("SELECT name FROM milestone_append_lock WHERE name = :row FOR UPDATE"), {"row": APPEND_LOCK_ROW}
         )
+
+    def _error_kind(self, error: Exception) -> str | None:
+        # By SQLSTATE: the message is in the server's language.
+        code = getattr(error, "sqlstate", None) or ""
+        if code in (UNDEFINED_TABLE, INVALID_SCHEMA_NAME):
+            return NO_STORE
+        if code == RAISE_EXCEPTION:  # only the append-only trigger raises
+            return APPEND_ONLY
+        if code.startswith(CONNECTION_EXCEPTION) or code in SERVER_SHUT_DOWN:
+            return CONNECTION_LOST
+        if not code and isinstance(error, psycopg.OperationalError):  # the socket closed: no code to read
+            return CONNECTION_LOST
+        if code == INSUFFICIENT_PRIVILEGE:
+            return DENIED
+        if code.startswith(INTEGRITY_CONSTRAINT_VIOLATION):
+            return REFUSED
+        return None
 
     def _probe_indexes(self, conn) -> None:
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")

@@ -127,10 +127,16 @@ def new_event_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE, whatever the server's language
+# What a database error means to a user; each dialect recognises them its own way.
+NO_STORE, APPEND_ONLY, CONNECTION_LOST = "no store", "append-only", "connection lost"
+DENIED, REFUSED = "denied", "refused"
 MIN_ID_PREFIX = 8  # an id prefix shorter than this matches too much to be meant
 AMBIGUOUS_SHOWN = 5  # the matches an ambiguous prefix lists
 _ID_PREFIX = re.compile(r"[0-9a-f-]+")
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -227,8 +233,10 @@ class SQLStore(EventStore):
         delay = 0.01
         deadline = time.monotonic() + self.lock_timeout
         while True:
+            connected = False
             try:
                 with self.engine.connect() as conn:
+                    connected = True
                     conn.execution_options(milestones_write=write)
                     with conn.begin():
                         return work(conn)
@@ -237,6 +245,9 @@ class SQLStore(EventStore):
             except (sa_exc.DBAPIError, self._driver_error) as error:
                 # The hot paths use the driver's cursor directly: its errors come unwrapped.
                 driver_error = getattr(error, "orig", None) or error
+                if not connected:
+                    reason = _first_line(driver_error)
+                    raise StoreUnavailable(f"cannot use the store at {self.display_url}: {reason}") from None
                 if not self._is_retryable(driver_error):
                     raise self._explain(driver_error) from None
                 if time.monotonic() + delay > deadline:
@@ -248,21 +259,26 @@ class SQLStore(EventStore):
         """The error for one still worth retrying when the lock timeout ran out."""
         return self._explain(error)
 
+    def _error_kind(self, error: Exception) -> str | None:
+        """What a driver error means, as far as the store tells users apart: one of
+        NO_STORE, APPEND_ONLY, CONNECTION_LOST, DENIED, REFUSED; None for anything else."""
+        raise NotImplementedError
+
     def _explain(self, error: Exception) -> MilestonesError:
-        text = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        lowered = text.lower()
-        if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
+        text = _first_line(error)
+        kind = self._error_kind(error)
+        if kind == NO_STORE:
             return StoreUnavailable(f"no milestones store at {self.display_url}: run `milestones init` first")
-        if "append-only" in lowered:
+        if kind == APPEND_ONLY:
             return StoreUnavailable(f"refused by the database: {text}")
-        if "connection" in lowered and any(w in lowered for w in ("lost", "terminat", "closed", "reset")):
+        if kind == CONNECTION_LOST:
             return StoreUnavailable(
                 f"lost the connection to {self.display_url} ({text}); the server rolls back an "
                 f"unfinished transaction: retry, with idempotency keys in case it had committed"
             )
-        if "permission denied" in lowered or getattr(error, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+        if kind == DENIED:
             return AccessDenied(f"the database refused: {text}")
-        if isinstance(error, self.engine.dialect.dbapi.IntegrityError):
+        if kind == REFUSED:
             return InvalidEvent(f"the database refused the event: {text}")
         return StoreUnavailable(f"cannot use the store at {self.display_url}: {text}")
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 
 from ..errors import DEFAULT_LOCK_TIMEOUT, LockTimeout, MilestonesError, StoreUnavailable
-from .sql import SQLStore
+from .schema import APPEND_ONLY_MESSAGE
+from .sql import APPEND_ONLY, DENIED, NO_STORE, REFUSED, SQLStore
 
 
 class SQLiteStore(SQLStore):
@@ -39,6 +41,19 @@ class SQLiteStore(SQLStore):
 
     def _lock_for_append(self, conn) -> None:
         """BEGIN IMMEDIATE already holds SQLite's single write lock."""
+
+    def _error_kind(self, error: Exception) -> str | None:
+        # SQLite's messages are fixed English text, never translated: they are its codes.
+        text = str(error).lower()
+        if "no such table" in text:
+            return NO_STORE
+        if APPEND_ONLY_MESSAGE.lower() in text:
+            return APPEND_ONLY
+        if "readonly database" in text or "unable to open" in text:
+            return DENIED
+        if isinstance(error, sqlite3.IntegrityError):
+            return REFUSED
+        return None
 
     def _is_retryable(self, error: Exception) -> bool:
         text = str(error).lower()
