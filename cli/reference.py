@@ -10,7 +10,7 @@ from . import cli
 WIDTH = 100
 
 
-def _help(command: click.Command, path: str, parent: click.Context | None) -> str:
+def _help(command: click.Command, path: str, parent: click.Context | None) -> tuple[str, click.Context]:
     ctx = click.Context(
         command,
         info_name=path.split()[-1],

@@ -70,7 +70,7 @@ def changes(store: SQLStore, since: datetime) -> list[Change]:
                 )
             )
         elif fact.kind == "retraction":
-            target = by_id.get(fact.retracts)
+            target = by_id.get(fact.retracts or "")
             what = describe(target.type, target.attributes) if target else fact.retracts
             out.append(
                 Change(
@@ -114,7 +114,7 @@ def changes(store: SQLStore, since: datetime) -> list[Change]:
         for expected in expectations.fold(history, registry):
             event = expected.resolved_by
             if event is not None and event.recorded > since:
-                severity = "critical" if expected.resolution.startswith("different") else "notable"
+                severity = "critical" if (expected.resolution or "").startswith("different") else "notable"
                 out.append(
                     Change(
                         event.recorded,

@@ -85,6 +85,7 @@ def draw(
         matplotlib.use("Agg")
         import matplotlib.dates as mdates
         import matplotlib.pyplot as plt
+        from matplotlib.artist import Artist
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
     except ImportError:
@@ -108,20 +109,20 @@ def draw(
                 for v in items
                 if v.event.type == "phase_started" and v.event.date.is_known and v.event.attributes.get("phase")
             ),
-            key=lambda v: occurred_bounds(v.event)[0],
+            key=lambda v: v.event.date.start,
         )
         stops = sorted(
-            occurred_bounds(v.event)[0]
+            v.event.date.start
             for v in items
             if v.event.date.is_known
             and v.event.type
             in ("phase_completed", "filing_submitted", "filing_accepted", "approved", "discontinued", "trial_halted")
         )
-        for i, start in enumerate(starts):
-            begin = occurred_bounds(start.event)[0]
-            later = [occurred_bounds(s.event)[0] for s in starts[i + 1 :]] + [d for d in stops if d > begin]
+        for i, started in enumerate(starts):
+            begin = started.event.date.start
+            later = [s.event.date.start for s in starts[i + 1 :]] + [d for d in stops if d > begin]
             finish = min(later, default=end_day)
-            phase = start.event.attributes["phase"]
+            phase = started.event.attributes["phase"]
             ax.barh(
                 y,
                 (finish - begin).days,
@@ -172,7 +173,7 @@ def draw(
     if as_of:
         ax.axvline(mdates.date2num(as_of), color="#d62728", linestyle="--", linewidth=1, zorder=4)
         ax.text(mdates.date2num(as_of), len(lanes) - 0.15, f" as of {as_of}", color="#d62728", fontsize=8, va="top")
-    handles = [
+    handles: list[Artist] = [
         Line2D([], [], marker=m, color=c, linestyle="none", markersize=8, label=label)
         for m, c, label in MARKERS.values()
     ]

@@ -112,11 +112,12 @@ class PartialDate:
         if not 1 <= year <= 9999:
             raise InvalidDate(f"impossible date {text!r}: year out of range")
         limits = {MONTH: 12, DAY: 12, QUARTER: 4, HALF: 2}
-        if precision in limits and not 1 <= part <= limits[precision]:
+        if precision in limits and (part is None or not 1 <= part <= limits[precision]):
             what = {MONTH: "month", DAY: "month", QUARTER: "quarter", HALF: "half"}[precision]
             raise InvalidDate(f"impossible date {text!r}: no {what} {part}")
-        if precision == DAY and not 1 <= day <= calendar.monthrange(year, part)[1]:
-            raise InvalidDate(f"impossible date {text!r}: {calendar.month_name[part]} {year} has no day {day}")
+        if precision == DAY and (part is None or day is None or not 1 <= day <= calendar.monthrange(year, part)[1]):
+            month = calendar.month_name[part] if part is not None else "the month"
+            raise InvalidDate(f"impossible date {text!r}: {month} {year} has no day {day}")
         return cls(precision, year, part, day)
 
     # -- what it means --------------------------------------------------------------
@@ -125,29 +126,32 @@ class PartialDate:
         return self.precision != UNKNOWN
 
     @cached_property
-    def interval(self) -> tuple[date, date] | None:
-        """The first and last day the date may stand for; None when unknown."""
+    def interval(self) -> tuple[date, date]:
+        """The first and last day the date may stand for. An unknown date has none:
+        callers ask `is_known` first."""
         p, y, n = self.precision, self.year, self.part
-        if p == UNKNOWN:
-            return None
+        if p == UNKNOWN or y is None:
+            raise InvalidDate("an unknown date has no interval")
         if p == DAY:
+            assert n is not None and self.day is not None  # a day-precise date has both
             d = date(y, n, self.day)
             return d, d
         if p == YEAR:
             first_month, last_month = 1, 12
         else:
+            assert n is not None  # a month, quarter or half has its number
             months = {MONTH: 1, QUARTER: 3, HALF: 6}[p]
             first_month = (n - 1) * months + 1
             last_month = first_month + months - 1
         return date(y, first_month, 1), date(y, last_month, calendar.monthrange(y, last_month)[1])
 
     @property
-    def start(self) -> date | None:
-        return self.interval[0] if self.is_known else None
+    def start(self) -> date:
+        return self.interval[0]
 
     @property
-    def end(self) -> date | None:
-        return self.interval[1] if self.is_known else None
+    def end(self) -> date:
+        return self.interval[1]
 
     def sort_key(self) -> tuple[int, int]:
         """Unknown dates first, then by first day, then the narrower interval first."""

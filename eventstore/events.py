@@ -3,9 +3,10 @@ two shapes of an event: one proposed for appending, and one the store has record
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from .dates import PartialDate, format_instant, today_utc
@@ -124,7 +125,7 @@ class NewEvent:
             if value is not None:
                 set_(self, name, _clean_text(value, name, MAX_TEXT if name != "idempotency_key" else MAX_NAME))
 
-    def check_not_future(self, today: date | None = None) -> None:
+    def check_not_future(self, today: dt.date | None = None) -> None:
         """The world's dates cannot lie ahead: a future milestone is an expectation."""
         today = today or today_utc()
         if self.date.is_known and self.date.start > today:

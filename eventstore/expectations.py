@@ -36,10 +36,11 @@ class Window:
         text = " ".join(text.split())
         if ".." in text:
             first, _, last = text.partition("..")
-            end = PartialDate.parse(last.strip()).end if last.strip() else None
-            start = PartialDate.parse(first.strip()).start if first.strip() else date.min
-            if end is None:
+            last_date = PartialDate.parse(last.strip()) if last.strip() else PartialDate.unknown()
+            first_date = PartialDate.parse(first.strip()) if first.strip() else PartialDate.unknown()
+            if not last_date.is_known:
                 raise InvalidDate(f"the window {text!r} has no end")
+            start, end = first_date.start if first_date.is_known else date.min, last_date.end
             if start > end:
                 raise InvalidDate(f"the window {text!r} ends before it starts")
             return cls(text, start, end)

@@ -9,6 +9,7 @@ the drug has been renamed to since."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -164,7 +165,7 @@ def _event(d: Decision, source: str, reported: PartialDate) -> NewEvent:
         attributes,
         source=source,
         quote=p.quote[:2000],
-        reported=reported if reported.is_known else None,
+        reported=reported,
         idempotency_key=d.key,
     )
     event.check_not_future()
@@ -198,8 +199,8 @@ def apply(
     source: str,
     text: str,
     reported: PartialDate,
-    expected: list[Proposed] = (),
-    rejected: list[tuple[Decision, str]] = (),
+    expected: Sequence[Proposed] = (),
+    rejected: Sequence[tuple[Decision, str]] = (),
 ) -> tuple[int, int, int, int]:
     """Append a text's accepted events and refinements, its dated expected milestones and
     the rejections of what a person turned down, in one transaction; returns (appended,

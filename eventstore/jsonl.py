@@ -64,6 +64,11 @@ def export_lines(facts: Iterable[RecordedEvent]) -> Iterator[str]:
         yield json.dumps(fact.to_json(), ensure_ascii=False)
 
 
+def _raw(obj: dict[str, Any], name: str) -> Any:
+    """A value as the line gives it, unchecked: the constructor it goes to checks it."""
+    return obj.get(name)
+
+
 def _text(obj: dict, name: str) -> str:
     value = obj.get(name)
     if not isinstance(value, str):
@@ -110,7 +115,7 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
         if not reason:
             raise InvalidEvent("a retraction needs a reason")
         return PendingFact(
-            stream=clean_drug_name(obj.get("drug")),
+            stream=clean_drug_name(_raw(obj, "drug")),
             type=RETRACTION,
             data={"reason": reason},
             retracts=retracts,
@@ -126,42 +131,42 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
             type=WATCH,
             idempotency_key=key,
             id=event_id,
-            data={"target": target, "value": clean_drug_name(obj.get("value")), "action": action},
+            data={"target": target, "value": clean_drug_name(_raw(obj, "value")), "action": action},
         )
     if kind == REJECTION:
         return rejection_fact(
-            obj.get("proposed_drug"),
+            _raw(obj, "proposed_drug"),
             _text(obj, "rejects"),
-            obj.get("date"),
-            obj.get("source"),
-            obj.get("quote"),
-            obj.get("reason"),
+            _raw(obj, "date"),
+            _raw(obj, "source"),
+            _raw(obj, "quote"),
+            _raw(obj, "reason"),
             obj.get("proposal_key"),
             key,
             event_id,
         )
     if kind == EXPECTATION:
         expectation = NewExpectation(
-            obj.get("drug"),
+            _raw(obj, "drug"),
             _text(obj, "expects"),
             Window.parse(_text(obj, "window")),
             {name: obj[name] for name in ATTRIBUTES if name in obj},
-            source=obj.get("source"),
-            quote=obj.get("quote"),
-            reason=obj.get("reason"),
+            source=_raw(obj, "source"),
+            quote=_raw(obj, "quote"),
+            reason=_raw(obj, "reason"),
         )
         return PendingFact(
             stream=expectation.drug, type=EXPECTATION, data=expectation.data(), idempotency_key=key, id=event_id
         )
     if kind == ALIAS:
-        data = {"canonical": clean_drug_name(obj.get("canonical"))}
-        retracts = obj.get("retracts")
+        data = {"canonical": clean_drug_name(_raw(obj, "canonical"))}
+        retracts = _raw(obj, "retracts")
         if retracts is not None:
             if not isinstance(retracts, str) or not _UUID.fullmatch(retracts):
                 raise InvalidEvent("retracts must be an event id")
             data["reason"] = " ".join(_text(obj, "reason").split())
         return PendingFact(
-            stream=clean_drug_name(obj.get("drug")),
+            stream=clean_drug_name(_raw(obj, "drug")),
             type=ALIAS,
             data=data,
             retracts=retracts,
@@ -169,14 +174,14 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
             id=event_id,
         )
     event = NewEvent(
-        drug=obj.get("drug"),
+        drug=_raw(obj, "drug"),
         type=kind,
-        date=obj.get("date"),
+        date=_raw(obj, "date"),
         attributes={name: obj[name] for name in ATTRIBUTES if name in obj},
-        source=obj.get("source"),
-        quote=obj.get("quote"),
-        note=obj.get("note"),
-        reported=obj.get("reported"),
+        source=_raw(obj, "source"),
+        quote=_raw(obj, "quote"),
+        note=_raw(obj, "note"),
+        reported=_raw(obj, "reported"),
         idempotency_key=key,
     )
     event.check_not_future()
@@ -268,11 +273,11 @@ def review_facts(obj: dict[str, Any]) -> list[PendingFact]:
                 event.get("date"),
                 event.get("source"),
                 event.get("quote"),
-                obj.get("reason"),
+                _raw(obj, "reason"),
                 event.get("idempotency_key"),
             )
         ]
-    if obj.get("reason") is not None:
+    if _raw(obj, "reason") is not None:
         raise InvalidEvent("a reason goes with a rejected proposal only")
     fact = parse_object(event)
     corrects = fact.data.get("corrects")

@@ -66,7 +66,7 @@ def visible(
             continue
         if known_by is not None:
             if event.reported.is_known:
-                if event.reported.end > cutoffs.known_at:
+                if event.reported.end > known_by.date():
                     continue
             elif event.recorded > known_by:
                 continue
@@ -227,7 +227,9 @@ def fold(drug: str, events: Iterable[Visible], as_of: date | None = None) -> Dru
         status.highest_phase = _higher(status.highest_phase, stage)
         if stage and a.get("indication"):
             ind = a["indication"]
-            status.highest_phase_by_indication[ind] = _higher(status.highest_phase_by_indication.get(ind), stage)
+            status.highest_phase_by_indication[ind] = (
+                _higher(status.highest_phase_by_indication.get(ind), stage) or stage
+            )
         new_state = EVENT_TYPES[event.type].regulatory_state
         if new_state is not None and a.get("application", "").upper() not in NOT_MARKETING:
             agency, indication = a.get("agency"), a.get("indication")
@@ -250,13 +252,13 @@ def fold(drug: str, events: Iterable[Visible], as_of: date | None = None) -> Dru
                     event_id=event.id,
                 )
         if event.type == "designation_granted":
-            key = (a.get("designation"), a.get("agency"), a.get("indication"))
+            granted = (a.get("designation"), a.get("agency"), a.get("indication"))
             designations.setdefault(
-                key,
+                granted,
                 {
-                    "designation": key[0],
-                    "agency": key[1],
-                    "indication": key[2],
+                    "designation": granted[0],
+                    "agency": granted[1],
+                    "indication": granted[2],
                     "date": event.date.to_json(),
                     "certain": item.certain,
                 },

@@ -107,7 +107,8 @@ def test_a_month_is_never_its_first_day():
 @pytest.mark.parametrize("text", ["", "unknown", None])
 def test_unknown(text):
     assert not PartialDate.parse(text).is_known
-    assert PartialDate.parse(text).interval is None
+    with pytest.raises(InvalidDate, match="no interval"):
+        PartialDate.parse(text).interval  # noqa: B018 (the property raises)
 
 
 @pytest.mark.parametrize(

@@ -297,7 +297,7 @@ _REPORTING = re.compile(r"\b(?:reported|announced|presented|published|unveiled)\
 def _types(clause: str) -> list[tuple[str, re.Match]]:
     """The milestones a clause states, each with the words that state it; where readings
     compete, the one the clause means."""
-    found = []
+    found: list[tuple[str, re.Match]] = []
     possible = {t for word in ANY_TRIGGER_WORD.findall(clause.lower()) for t in TYPES_OF_WORD[word]}
     for type_, pattern in TRIGGERS:
         if type_ not in possible:

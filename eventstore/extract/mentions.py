@@ -20,7 +20,7 @@ _WORD = re.compile(r"[A-Za-z][\w-]*")
 
 def _shape(word: str) -> str:
     """Letters as X/x, digits as d, runs collapsed: "ABO-102" → "X-d", "Keytruda" → "Xx"."""
-    out = []
+    out: list[str] = []
     for ch in word:
         c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
         if not out or out[-1] != c:

@@ -610,8 +610,8 @@ class Lexicon:
         if drug is None:
             drug = Drug()
             self.drugs.append(drug)
-        if same_as is not None and self.get(same_as) not in (None, drug):
-            other = self.get(same_as)
+        other = self.get(same_as) if same_as is not None else None
+        if other is not None and other is not drug:
             for n in other.names:
                 self._by_name[n.casefold()] = drug
                 drug.names.append(n)
@@ -818,9 +818,9 @@ def _candidates(sentence: str, not_drugs: set[str], lowercase_counts: Counter) -
         if not inn and not word.lower().endswith(_FIRST_WORDS):
             continue
         after = _NEXT_WORD.match(sentence, m.end())
-        second = after and (looks_like_inn(after[1]) or after[1].split("-")[0].endswith(_SECOND_WORDS))
+        second = after is not None and (looks_like_inn(after[1]) or after[1].split("-")[0].endswith(_SECOND_WORDS))
         if inn or second:
-            if second:
+            if after is not None and second:
                 word = f"{word} {after[1]}"
             found.append((m.start(), _DOSAGE.sub("", word)))
     return sorted(found)
@@ -849,7 +849,7 @@ def _pairs(sentence: str) -> list[tuple[str, str]]:
     while at != -1:
         inside = _PAIR_INSIDE.match(sentence, at)
         before = inside and _PAIR_BEFORE.search(sentence, max(0, at - 60), at)
-        if before:
+        if inside and before:
             out.append((before[1], inside[1]))
         at = sentence.find("(", at + 1)
     return out

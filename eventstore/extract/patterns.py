@@ -569,12 +569,18 @@ def _names_an_agency(text: str) -> bool:
     return any(hint in text for hint in _AGENCY_HINTS)
 
 
+def _agency_index(match: re.Match) -> int:
+    """Which agency a match of _ANY_AGENCY names: its groups are called a0, a1, …"""
+    assert match.lastgroup is not None  # every alternative is a named group
+    return int(match.lastgroup[1:])
+
+
 def agency_near(text: str, at: int, end: int | None = None) -> str | None:
     """The agency named nearest a position of the text; one that the words ending at `end`
     say it came from ("… status from the EMA") first."""
     if not _names_an_agency(text):
         return None
-    found = [(abs(m.start() - at), m.start(), AGENCIES[int(m.lastgroup[1:])][0]) for m in _ANY_AGENCY.finditer(text)]
+    found = [(abs(m.start() - at), m.start(), AGENCIES[_agency_index(m)][0]) for m in _ANY_AGENCY.finditer(text)]
     if not found:
         return None
     if end is not None:
@@ -589,7 +595,7 @@ def agency_last(text: str) -> str | None:
     if not _names_an_agency(text):
         return None
     found = list(_ANY_AGENCY.finditer(text))
-    return AGENCIES[int(found[-1].lastgroup[1:])][0] if found else None
+    return AGENCIES[_agency_index(found[-1])][0] if found else None
 
 
 # Where a text names a place and no agency: the place's regulator. In the EU, the

@@ -130,7 +130,7 @@ def score_at(reads: list[Read], threshold: float) -> Counter:
     """Summed counts (tp, fp, fn, …) over texts, keeping events at or above a threshold."""
     total: Counter = Counter()
     for r in reads:
-        total.update(align(r.gold, [e for e in r.extraction.events if e.confidence >= threshold]).counts)
+        total.update(align(r.gold, [e for e in r.extraction.events if (e.confidence or 0.0) >= threshold]).counts)
     return total
 
 

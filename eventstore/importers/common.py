@@ -103,7 +103,7 @@ def land(store: SQLStore, records: list[Record], prefix: str) -> list[Outcome]:
     superseded = [0] * len(records)
     for index, record in enumerate(records):
         canonical = {id(d): d.canonical(registry, known) for d in record.drugs}
-        with_events = {id(item.drug) for item in [*record.events, *record.expected]}
+        with_events = {id(item.drug) for item in record.events} | {id(item.drug) for item in record.expected}
         for drug in (d for d in record.drugs if id(d) in with_events):  # no drug enters on names alone
             target = canonical[id(drug)]
             for name in drug.names:
@@ -142,12 +142,12 @@ def land(store: SQLStore, records: list[Record], prefix: str) -> list[Outcome]:
             event.check_not_future()
             facts.append(PendingFact.of(event, event.drug))
             owners.append(index)
-        for item in record.expected:
+        for expected in record.expected:
             expectation = NewExpectation(
-                canonical[id(item.drug)],
-                item.expects,
-                Window.parse(str(item.window)),
-                item.attributes,
+                canonical[id(expected.drug)],
+                expected.expects,
+                Window.parse(str(expected.window)),
+                expected.attributes,
                 source=record.source,
                 reason=f"ESTIMATED in the registry record {record.source}",
             )
@@ -156,7 +156,7 @@ def land(store: SQLStore, records: list[Record], prefix: str) -> list[Outcome]:
                     stream=expectation.drug,
                     type=EXPECTATION,
                     data=expectation.data(),
-                    idempotency_key=f"{prefix}:{record.source}:{item.key}:{expectation.drug}={item.window}",
+                    idempotency_key=f"{prefix}:{record.source}:{expected.key}:{expectation.drug}={expected.window}",
                 )
             )
             owners.append(index)

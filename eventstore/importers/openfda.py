@@ -68,7 +68,9 @@ def application_drug(application: dict) -> Drug:
 
 def read_application(application: dict) -> Record:
     number = application["application_number"]
-    kind = APPLICATION.fullmatch(number)[1]
+    match = APPLICATION.fullmatch(number)
+    assert match is not None  # records without a well-formed number are refused before they are read
+    kind = match[1]
     record = Record(source=number)
     if kind == "ANDA":
         record.skipped.append(f"{number}: a generic (ANDA), not a development milestone")
@@ -122,7 +124,7 @@ def read_application(application: dict) -> Record:
             priority = NewEvent(
                 drug.names[0],
                 "designation_granted",
-                None,
+                PartialDate.unknown(),
                 {"agency": "FDA", "designation": "priority_review"},
                 source=f"openFDA {number}",
                 reported=when,

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, func, insert, select
@@ -135,6 +135,10 @@ AMBIGUOUS_SHOWN = 5  # the matches an ambiguous prefix lists
 _ID_PREFIX = re.compile(r"[0-9a-f-]+")
 
 
+def _read_events(conn: Connection, query: Any) -> list[RecordedEvent]:
+    return [row_to_event(r) for r in conn.execute(query)]
+
+
 def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
@@ -180,7 +184,9 @@ class SQLStore(EventStore):
         self.engine = engine
         self.lock_timeout = getattr(self, "lock_timeout", DEFAULT_LOCK_TIMEOUT)
         self._alias_cache: tuple[int, AliasRegistry] | None = None
-        self._driver_error = engine.dialect.dbapi.Error
+        dbapi = engine.dialect.dbapi
+        assert dbapi is not None  # every engine here has its driver loaded
+        self._driver_error = dbapi.Error
         self._placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
         self._insert_sql = (
             f"INSERT INTO milestone_events ({', '.join(INSERT_COLUMNS)}) "
@@ -540,6 +546,7 @@ class SQLStore(EventStore):
                 fact.data = {"canonical": root}
                 state.registry = state.registry.with_alias(fact.stream, root)
             elif fact.type == RETRACTION:
+                assert fact.retracts is not None  # a retraction names its target: checked when parsed
                 target = pending_ids.get(fact.retracts) or self._retractable(conn, fact.retracts)
                 if target.type in (RETRACTION, ALIAS) or fact.retracts in retracted_here:
                     raise InvalidEvent(f"{fact.retracts} cannot be retracted here")
@@ -584,7 +591,7 @@ class SQLStore(EventStore):
         """Every drug the store knows, once each, by its canonical name."""
         registry = self.aliases(recorded_by)
         spelled = {name_key(s): s for s in self.streams()}
-        drugs = {}
+        drugs: dict[str, str] = {}
         for name in list(spelled.values()) + [c for c in registry.groups()]:
             canonical = registry.resolve(name)
             drugs.setdefault(name_key(canonical), spelled.get(name_key(canonical), canonical))
@@ -603,8 +610,7 @@ class SQLStore(EventStore):
         """Take the append lock, then read the head of the log, how many aliases it holds
         (to know when the cached registry is stale) and the store's clock."""
         self._lock_for_append(conn)
-        row = conn.exec_driver_sql(self._head_sql).first()
-        position, previous, recorded, aliases, now = row
+        position, previous, recorded, aliases, now = conn.exec_driver_sql(self._head_sql).one()
         recorded_now = format_instant(now if isinstance(now, datetime) else self._now(conn))
         return Head(position or 0, previous or GENESIS, max(recorded_now, recorded or ""), aliases)
 
@@ -688,11 +694,15 @@ class SQLStore(EventStore):
                 results[i] = AppendResult(event_id, position, fact.stream, version, True)
             self._write_rows(conn, rows)
             head.position, head.hash = position, previous
-        for i, fact in enumerate(facts):
-            if results[i] is None:
+        out: list[AppendResult] = []
+        for fact, result in zip(facts, results):
+            if result is None:  # a key repeated in the batch: the first with it tells
+                assert fact.idempotency_key is not None
                 original = results[first_with_key[fact.idempotency_key]]
-                results[i] = AppendResult(original.id, original.position, original.stream, original.version, False)
-        return results
+                assert original is not None
+                result = AppendResult(original.id, original.position, original.stream, original.version, False)
+            out.append(result)
+        return out
 
     def _versions(self, conn: Connection, streams: set[str]) -> tuple[dict[str, int], dict[str, str]]:
         """The current version and spelling of each stream, by stream key."""
@@ -785,7 +795,7 @@ class SQLStore(EventStore):
         while remaining is None or remaining > 0:
             size = PAGE if remaining is None else min(PAGE, remaining)
             query = select(*COLUMNS).where(E.c.position >= position).order_by(E.c.position).limit(size)
-            page = self._run(lambda conn, query=query: [row_to_event(r) for r in conn.execute(query)])
+            page = self._run(partial(_read_events, query=query))
             yield from page
             if len(page) < size:
                 return
@@ -802,7 +812,7 @@ class SQLStore(EventStore):
             .order_by(E.c.stream_key, E.c.version)
         )
         rows = conn.execute(query.execution_options(stream_results=True, yield_per=PAGE))
-        current, events = None, []
+        current, events = "", list[RecordedEvent]()
         for row in rows:
             if row[2] != current:
                 if events:
@@ -888,7 +898,9 @@ class SQLStore(EventStore):
 
         def read(conn: Connection) -> int:
             key = name_key(self._aliases(conn).resolve(drug))
-            return conn.execute(select(func.coalesce(func.max(E.c.version), 0)).where(E.c.stream_key == key)).scalar()
+            return conn.execute(
+                select(func.coalesce(func.max(E.c.version), 0)).where(E.c.stream_key == key)
+            ).scalar_one()
 
         return self._run(read)
 
@@ -939,7 +951,7 @@ class SQLStore(EventStore):
         after = 0
         while True:
             page_sql = sql.format(int(after), VERIFY_PAGE)
-            rows = self._run(lambda conn, page_sql=page_sql: _fetch_all(conn, page_sql))
+            rows = self._run(partial(_fetch_all, sql=page_sql))
             for (
                 position,
                 id_,
@@ -1028,7 +1040,7 @@ def _fetch_all(conn: Connection, sql: str) -> list[tuple]:
     """Plain tuples straight from the driver: verify reads every row of the log."""
     cursor = conn.connection.cursor()
     cursor.execute(sql)
-    rows = cursor.fetchall()
+    rows = [tuple(row) for row in cursor.fetchall()]
     cursor.close()
     return rows
 
