@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import eventstore
 from eventstore import NewEvent, projection, queries
 from eventstore.dates import PartialDate
-from eventstore.status import Cutoffs, Visible, fold, merge_sources, occurred_order
+from eventstore.status import Cutoffs, describe, fold
 from eventstore.store.sql import ProjectionTables
 
 TODAY = date.today()
@@ -132,8 +132,100 @@ def apply(store, ops, after_each=None):
     return store
 
 
+# The oracle's own reading of docs/status.md: nothing below calls the status module.
+LADDER = ["preclinical", "1", "1b", "1/2", "2", "2a", "2b", "2/3", "3", "filed", "approved"]
+LIFE_ORDER = [  # "the order a drug's life runs"
+    "collaboration_signed", "acquired", "ind_filed", "ind_cleared", "phase_started", "results_reported",
+    "phase_completed", "trial_halted", "designation_granted", "filing_submitted", "filing_accepted", "rejected",
+    "approved", "launched", "withdrawn", "discontinued",
+]  # fmt: skip
+TRIAL = {"phase_started", "results_reported", "phase_completed", "trial_halted"}
+FILING_STATE = {"filing_submitted": "submitted", "filing_accepted": "accepted", "rejected": "rejected",
+                "withdrawn": "withdrawn", "approved": "approved"}  # fmt: skip
+CLINICAL_TYPES = {"ind_filed", "ind_cleared", "phase_started", "results_reported", "phase_completed", "trial_halted"}
+
+
+def oracle_stage(f) -> str | None:
+    a = f.attributes
+    if f.type in TRIAL:
+        return "approved" if a.get("phase") == "4" else a.get("phase")
+    if f.type in ("ind_filed", "ind_cleared"):
+        return "preclinical"
+    if f.type in ("filing_submitted", "filing_accepted", "rejected", "withdrawn"):
+        return None if a.get("application", "").upper() in ("IND", "CTA") else "filed"
+    return "approved" if f.type in ("approved", "launched") else None
+
+
+def oracle_status(drug: str, folded: list[tuple], day: date) -> dict:
+    """The fold of docs/status.md over (event, certain, last day) in fold order."""
+    higher = lambda now, stage: stage if now is None or LADDER.index(stage) > LADDER.index(now) else now  # noqa: E731
+    status = {"drug": drug, "highest_phase": None, "highest_phase_by_indication": {}, "halted": False,
+              "discontinued": False, "last_event": None}  # fmt: skip
+    regulatory: dict = {}
+    designations: dict = {}
+    partners: list[str] = []
+    last_clinical: dict = {}
+    for f, certain, last_day in folded:
+        a = f.attributes
+        stage = oracle_stage(f)
+        if stage:
+            status["highest_phase"] = higher(status["highest_phase"], stage)
+            if a.get("indication"):
+                by = status["highest_phase_by_indication"]
+                by[a["indication"]] = higher(by.get(a["indication"]), stage)
+        if f.type in FILING_STATE and a.get("application", "").upper() not in ("IND", "CTA"):
+            key = (a.get("agency"), a.get("indication"))
+            pending = regulatory.get((key[0], None))
+            if (
+                key[1] is not None
+                and key not in regulatory
+                and pending
+                and pending["state"] in ("submitted", "accepted")
+            ):
+                regulatory[key] = {**regulatory.pop((key[0], None)), "indication": key[1]}
+            entry = regulatory.setdefault(key, {"agency": key[0], "indication": key[1], "state": None})
+            new = FILING_STATE[f.type]
+            kept = (entry["state"] == "approved" and new not in ("approved", "withdrawn")) or (
+                entry["state"] == "accepted" and new == "submitted"
+            )
+            state = entry["state"] if kept else new
+            if state != entry["state"] or f.type == "approved":
+                entry.update(state=state, pathway=a.get("pathway") if state == "approved" else None,
+                             application=a.get("application", entry.get("application")), date=f.date.to_json(),
+                             certain=certain, event_id=f.id)  # fmt: skip
+        if f.type == "designation_granted":
+            key = (a.get("designation"), a.get("agency"), a.get("indication"))
+            designations.setdefault(key, dict(zip(("designation", "agency", "indication"), key),
+                                              date=f.date.to_json(), certain=certain))  # fmt: skip
+        if f.type in ("collaboration_signed", "acquired"):
+            partners += [p for p in a.get("partners", []) if p not in partners]
+        if f.type == "trial_halted":
+            status["halted"] = True
+        elif f.type in ("ind_cleared", "phase_started"):
+            status["halted"] = False
+        if f.type == "discontinued":
+            status["discontinued"] = True
+        elif f.type in ("phase_started", "filing_submitted", "filing_accepted", "approved"):
+            status["discontinued"] = False
+        if f.type in CLINICAL_TYPES:
+            for key in {None, a.get("indication")}:
+                last_clinical[key] = max(last_clinical.get(key, date.min), last_day)
+        status["last_event"] = {"id": f.id, "type": f.type, "date": f.date.to_json(),
+                                "summary": describe(f.type, a), "certain": certain}  # fmt: skip
+    quiet = []
+    if not status["discontinued"]:
+        for key, last in sorted(last_clinical.items(), key=lambda kv: kv[0] or ""):
+            stage = status["highest_phase"] if key is None else status["highest_phase_by_indication"].get(key)
+            if (day - last).days > 730 and (stage is None or LADDER.index(stage) < LADDER.index("filed")):
+                quiet.append({"indication": key, "last_clinical_event": last.isoformat()})
+    by_agency = sorted(regulatory.values(), key=lambda e: (e["agency"] or "", e["indication"] or ""))
+    return {**status, "regulatory": by_agency, "designations": list(designations.values()), "partners": partners,
+            "no_development_reported": quiet}  # fmt: skip
+
+
 def oracle(log, drug, as_of, known_at, recorded_by):
-    """Brute force: filter every fact of the log by the three clocks, day by day."""
+    """Brute force: filter every fact of the log by the three clocks, day by day, then
+    fold by docs/status.md."""
     facts = [f for f in log if recorded_by is None or f.recorded <= recorded_by]
     aliases = {f.stream: f.data["canonical"] for f in facts if f.type == "alias"}
     canonical = aliases.get(drug, drug)
@@ -143,6 +235,8 @@ def oracle(log, drug, as_of, known_at, recorded_by):
     for f in facts:
         if f.kind != "event" or aliases.get(f.stream, f.stream) != canonical or f.id in retracted:
             continue
+        # The generated events carry no source, so no two are one fact told twice.
+        assert f.source is None
         if known_at is not None:
             public = f.reported.end if f.reported.is_known else f.recorded.date()
             if public > known_at:
@@ -152,12 +246,19 @@ def oracle(log, drug, as_of, known_at, recorded_by):
             days = [start + timedelta(n) for n in range((end - start).days + 1)]
             if all(d > day for d in days):
                 continue
-            kept.append(Visible(f, all(d <= day for d in days), end, (f.source,) if f.source else ()))
+            kept.append((f, all(d <= day for d in days), end))
         else:
             last = f.reported.end if f.reported.is_known else f.recorded.date()
-            kept.append(Visible(f, last <= day, last, (f.source,) if f.source else ()))
-    kept = merge_sources(sorted(kept, key=occurred_order))
-    return [(v.event.id, v.certain) for v in kept], fold(canonical, kept, day).to_json()
+            kept.append((f, last <= day, last))
+
+    def order(item):
+        f, _, last_day = item
+        content = tuple(sorted((k, v if isinstance(v, str) else repr(v)) for k, v in f.attributes.items()))
+        first = f.date.interval[0].toordinal() if f.date.is_known else 0
+        return (first, last_day.toordinal(), LIFE_ORDER.index(f.type), content, f.position)
+
+    kept.sort(key=order)
+    return [(f.id, certain) for f, certain, _ in kept], oracle_status(canonical, kept, day)
 
 
 def without_ids(value):

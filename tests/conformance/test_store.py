@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError
 
 from eventstore import ConcurrencyError, InvalidDate, InvalidEvent, NewEvent, UnknownDrug, open_store
@@ -265,6 +265,29 @@ def test_only_the_anchor_catches_the_newest_rows_cut_off(five):
 # -- commit order -----------------------------------------------------------------------
 
 
+def set_on_connect(engine) -> threading.Event:
+    """An event set when a connection is next asked of the engine: a writer setting out,
+    before any wait for the lock."""
+    connecting = threading.Event()
+
+    def connected(_conn) -> None:
+        connecting.set()
+
+    event.listen(engine, "engine_connect", connected)
+    return connecting
+
+
+def waits_for_a_lock(store, timeout: float = 10) -> bool:
+    """Whether another session is seen waiting for a lock (PostgreSQL's pg_locks) within
+    the timeout: the wait observed, not guessed from time passing."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with store.engine.connect() as conn:
+            if conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar_one():
+                return True
+    return False
+
+
 def test_followers_never_pass_an_uncommitted_position(store_url):
     """A writer holds its transaction open after taking a position: a follower reading
     from the global position sees nothing past it, a second writer waits, and once the
@@ -281,10 +304,13 @@ def test_followers_never_pass_an_uncommitted_position(store_url):
             conn, [PendingFact(stream="held", type="phase_started", data={"attributes": {}})], {}, head
         )
         assert held.position == start + 1
+        connecting = set_on_connect(store.engine)
         second = threading.Thread(target=store.append, args=([phase("later")],))
         second.start()
-        time.sleep(0.5)
-        assert second.is_alive(), "a second writer must wait for the first to commit"
+        assert connecting.wait(10), "the second writer never set out to write"
+        if store.engine.dialect.name == "postgresql":
+            assert waits_for_a_lock(store), "a second writer must wait for the first to commit"
+        assert second.is_alive()
         assert [e.position for e in store.read_from(start + 1)] == []
         getattr(transaction, outcome)()
         conn.close()
