@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from eventstore.errors import DEFAULT_LOCK_TIMEOUT, StoreUnavailable
-from eventstore.store import SQLStore, normalise_url, open_store
+from eventstore.store import EventStore, normalise_url, open_store
 
 
 class StoreContext:
@@ -15,9 +15,9 @@ class StoreContext:
         self.location = location
         self.application_name = application_name
         self.lock_timeout = lock_timeout
-        self._store: SQLStore | None = None
+        self._store: EventStore | None = None
 
-    def store(self, create: bool = False) -> SQLStore:
+    def store(self, create: bool = False) -> EventStore:
         """The store; `create` makes a new SQLite file where none is (init does)."""
         if self._store is None:
             url = normalise_url(self.location)

@@ -12,7 +12,7 @@ from .aliases import name_key
 from .event_types import EVENT_TYPES
 from .events import RecordedEvent
 from .status import describe
-from .store.sql import SQLStore
+from .store.base import EventStore
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def _when(fact: RecordedEvent) -> str:
     return fact.date.to_json() or "date unknown"
 
 
-def changes(store: SQLStore, since: datetime) -> list[Change]:
+def changes(store: EventStore, since: datetime) -> list[Change]:
     """Every change recorded strictly after `since`, in the order recorded."""
     recent = store.recorded_after(since)
     registry = store.aliases()
@@ -144,7 +144,7 @@ def touches(change: Change, fact: RecordedEvent | None, watched: dict[str, list[
     return any(i.casefold() in indication for i in watched["indication"] if indication)
 
 
-def watched_changes(store: SQLStore, since: datetime) -> list[Change]:
+def watched_changes(store: EventStore, since: datetime) -> list[Change]:
     watched = store.watchlist()
     registry = store.aliases()
     facts = {f.id: f for f in store.recorded_after(since)}

@@ -23,8 +23,7 @@ from .expectations import NewExpectation, Window
 from .extract import Proposed
 from .jsonl import rejection_fact
 from .status import occurred_bounds, visible
-from .store.base import PendingFact
-from .store.sql import SQLStore
+from .store.base import EventStore, PendingFact
 
 NEW, REFINES, KNOWN, HELD_BACK = "new", "refines", "known", "held back"
 
@@ -121,7 +120,7 @@ def _undone(
 
 
 def decide(
-    store: SQLStore, proposed: list[Proposed], published: date | None, source: str = "", text: str = ""
+    store: EventStore, proposed: list[Proposed], published: date | None, source: str = "", text: str = ""
 ) -> list[Decision]:
     """What to do with each proposed event of one text from `source`."""
     decisions = []
@@ -194,7 +193,7 @@ def review_line(d: Decision, source: str, reported: PartialDate, verdict: str) -
 
 
 def apply(
-    store: SQLStore,
+    store: EventStore,
     decisions: list[Decision],
     source: str,
     text: str,

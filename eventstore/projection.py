@@ -10,7 +10,7 @@ from .aliases import name_key
 from .dates import today_utc
 from .events import RecordedEvent
 from .status import INACTIVITY_DAYS, DrugStatus, fold, last_clinical, visible
-from .store.sql import ProjectionTables, SQLStore
+from .store.base import EventStore
 
 NEVER = date.max.toordinal()
 
@@ -30,31 +30,16 @@ def fold_events(drug: str, events: list[RecordedEvent], today: date) -> tuple[di
     return fold(drug, seen, today).to_json(), min(changes, default=NEVER)
 
 
-def catch_up(store: SQLStore, today: date | None = None) -> int:
+def catch_up(store: EventStore, today: date | None = None) -> int:
     """Bring the projection up to the head of the log; returns how many facts it read."""
     today = today or today_utc()
-    return ProjectionTables(store).catch_up(lambda drug, events: fold_events(drug, events, today))
+    return store.projection().catch_up(lambda drug, events: fold_events(drug, events, today))
 
 
-def rebuild(store: SQLStore, today: date | None = None) -> int:
-    """Replay every drug from the start, streaming the log one stream at a time and
-    writing statuses as they come; returns how many drugs it folded. Drugs known under
-    several names are read whole."""
+def rebuild(store: EventStore, today: date | None = None) -> int:
+    """Replay every drug from the start; returns how many drugs it folded."""
     today = today or today_utc()
-    registry = store.aliases()
-    head, _ = store.head()
-    merged = {name_key(name) for names in registry.groups().values() for name in names}
-    merged |= {name_key(canonical) for canonical in registry.groups()}
-    several_names = sorted({store.canonical_name(c) for c in registry.groups()})
-
-    def statuses(conn):
-        for stream, events in store.scan_streams(conn, head):
-            if name_key(stream) not in merged:
-                yield stream, fold_events(stream, events, today)
-        for drug, events in store.read_drugs(conn, registry, several_names):
-            yield drug, fold_events(drug, [e for e in events if e.position <= head], today)
-
-    return ProjectionTables(store).replace(statuses, head)
+    return store.projection().rebuild(lambda drug, events: fold_events(drug, events, today))
 
 
 class Projected:
@@ -63,9 +48,9 @@ class Projected:
     since. A role that may not write the projection (the PostgreSQL writer) leaves it
     behind the log; the drugs it appended to are then folded from the log instead."""
 
-    def __init__(self, store: SQLStore, today: date | None = None):
+    def __init__(self, store: EventStore, today: date | None = None):
         self.store, self.today = store, today or today_utc()
-        self._tables = ProjectionTables(store)
+        self._tables = store.projection()
         touched, _ = store.touched_after(self._tables.checkpoint())
         registry = store.aliases()
         self._stale = {name_key(registry.resolve(name)) for name in touched}

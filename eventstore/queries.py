@@ -13,16 +13,16 @@ from .events import EVENT_TYPES, RecordedEvent
 from .expectations import Expected
 from .projection import Projected
 from .status import Cutoffs, DrugStatus, Visible, fold, visible
-from .store.sql import SQLStore
+from .store.base import EventStore
 
 
-def timeline(store: SQLStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> list[Visible]:
+def timeline(store: EventStore, drug: str, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> list[Visible]:
     """The drug's milestones under the cut-offs, in occurred order."""
     return visible(store.read_drug(drug, cutoffs.recorded_by), cutoffs, today)
 
 
 def drug_status(
-    store: SQLStore,
+    store: EventStore,
     drug: str,
     cutoffs: Cutoffs = Cutoffs(),
     today: date | None = None,
@@ -37,7 +37,7 @@ def drug_status(
     return fold(canonical, timeline(store, drug, cutoffs, today), cutoffs.as_of or today or today_utc())
 
 
-def pipeline(store: SQLStore, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> list[DrugStatus]:
+def pipeline(store: EventStore, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> list[DrugStatus]:
     """The status of every drug the store knows, by canonical name."""
     projected = None
     if cutoffs == Cutoffs():
@@ -47,7 +47,7 @@ def pipeline(store: SQLStore, cutoffs: Cutoffs = Cutoffs(), today: date | None =
 
 
 def search(
-    store: SQLStore,
+    store: EventStore,
     drug: str | None = None,
     event_type: str | None = None,
     agency: str | None = None,
@@ -74,7 +74,7 @@ __all__ = ["Cutoffs", "drug_status", "pipeline", "search", "timeline"]
 
 
 def calendar(
-    store: SQLStore,
+    store: EventStore,
     since: date | None = None,
     until: date | None = None,
     agency: str | None = None,

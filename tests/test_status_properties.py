@@ -15,7 +15,6 @@ import eventstore
 from eventstore import NewEvent, projection, queries
 from eventstore.dates import PartialDate
 from eventstore.status import Cutoffs, describe, fold
-from eventstore.store.sql import ProjectionTables
 
 TODAY = date.today()
 DRUGS = ["A", "B", "A1"]
@@ -361,7 +360,7 @@ def test_the_incremental_projection_equals_a_full_replay(ops, every):
         fresh_store(), ops, after_each=lambda s: projection.catch_up(s, TODAY) if next(steps) % every == 0 else None
     )
     projection.catch_up(store, TODAY)
-    tables = ProjectionTables(store)
+    tables = store.projection()
     incremental = tables.load()
     assert tables.checkpoint() == store.head()[0]
     projection.rebuild(store, TODAY)

@@ -14,8 +14,7 @@ from ..errors import MilestonesError
 from ..events import ALIAS, EXPECTATION, RETRACTION, NewEvent
 from ..expectations import NewExpectation, Window
 from ..extract.names import looks_like_inn
-from ..store.base import PendingFact
-from ..store.sql import SQLStore
+from ..store.base import EventStore, PendingFact
 
 _MARKS = re.compile(r"[®™©]")
 
@@ -92,7 +91,7 @@ class Outcome:
     skipped: list[str] = field(default_factory=list)
 
 
-def land(store: SQLStore, records: list[Record], prefix: str) -> list[Outcome]:
+def land(store: EventStore, records: list[Record], prefix: str) -> list[Outcome]:
     """Append records' facts in one transaction: aliases linking each drug's names,
     retractions of events an earlier version of a record stated differently, then the
     events, keyed so that the same record imported twice stores nothing."""

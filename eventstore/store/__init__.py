@@ -36,7 +36,7 @@ def open_store(
     location: str | os.PathLike | None = None,
     application_name: str = "milestones",
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-) -> SQLStore:
+) -> EventStore:
     """The store at a path or URL. `application_name` names the connections (PostgreSQL
     shows it to whoever looks for a lock's holder); a writer waits at most `lock_timeout`
     seconds for another to let go of the store, then raises LockTimeout."""

@@ -4,9 +4,9 @@ tests/conformance runs against each implementation."""
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ..aliases import AliasRegistry
@@ -99,8 +99,42 @@ class VerifyReport:
         return min(self.faults) if self.faults else None
 
 
+# A drug's status from its facts: (status JSON, the first day it could change by itself as
+# a day ordinal). The projection stores what the fold gives; the fold itself is domain code.
+Fold = Callable[[str, list[RecordedEvent]], tuple[dict[str, Any], int]]
+
+
+class StatusProjection(abc.ABC):
+    """The persisted status of every drug: rows derived from the log up to a checkpoint
+    (a global position), replaced at will."""
+
+    @abc.abstractmethod
+    def checkpoint(self) -> int:
+        """The last position the rows take in."""
+
+    @abc.abstractmethod
+    def load(self, drugs: Sequence[str] | None = None) -> dict[str, tuple[dict[str, Any], int]]:
+        """drug → (status JSON, certain-until day ordinal), for the given drugs or all."""
+
+    @abc.abstractmethod
+    def catch_up(self, fold: Fold) -> int:
+        """Refold the drugs the facts past the checkpoint touch and move it to the head,
+        in one transaction; returns how many facts that was."""
+
+    @abc.abstractmethod
+    def rebuild(self, fold: Fold) -> int:
+        """Replace every row by a fold of the whole log; returns how many drugs."""
+
+
 class EventStore(abc.ABC):
-    """An append-only log of drug-milestone facts, one stream per drug name."""
+    """An append-only log of drug-milestone facts, one stream per drug name. Everything
+    outside the store package uses a store through this interface; the conformance
+    suite runs it against each implementation."""
+
+    @property
+    @abc.abstractmethod
+    def display_url(self) -> str:
+        """Where the store is, without its password."""
 
     @abc.abstractmethod
     def initialize(self) -> None:
@@ -150,6 +184,92 @@ class EventStore(abc.ABC):
     @abc.abstractmethod
     def verify(self, expect_head: str | None = None) -> VerifyReport:
         """Check the hash chain and the log's invariants, row by row."""
+
+    @abc.abstractmethod
+    def correct(self, event_id: str, reason: str, replacement: NewEvent) -> list[AppendResult]:
+        """Retract an event and append its replacement, linked, in one transaction."""
+
+    @abc.abstractmethod
+    def expect(self, drug: str, data: dict[str, Any]) -> AppendResult:
+        """Record an expected milestone (a checked NewExpectation's data)."""
+
+    @abc.abstractmethod
+    def watch(self, target: str, value: str, action: str = "add") -> AppendResult:
+        """Add or remove a watchlist entry: a drug, a company or an indication."""
+
+    @abc.abstractmethod
+    def import_facts(self, facts: Sequence[PendingFact]) -> list[bool]:
+        """Append checked facts in one transaction; per fact, whether it was stored
+        (False: the store held it already). A fact with an id keeps it."""
+
+    @abc.abstractmethod
+    def import_stream(
+        self, facts: Iterable[PendingFact], progress: Callable[[ImportCount], None] | None = None
+    ) -> ImportCount:
+        """Append facts as an iterable yields them, in bounded memory and one transaction:
+        an error anywhere stores nothing."""
+
+    @abc.abstractmethod
+    def canonical_name(self, name: str, recorded_by: datetime | None = None) -> str:
+        """The drug a name stands for, spelled as the store spells it."""
+
+    @abc.abstractmethod
+    def canonical_names(self, recorded_by: datetime | None = None) -> list[str]:
+        """Every drug the store knows, once each, by its canonical name."""
+
+    @abc.abstractmethod
+    def known_names(self) -> list[str]:
+        """Every name the store knows a drug by: canonical names and aliases."""
+
+    @abc.abstractmethod
+    def is_known(self, drug: str) -> bool:
+        """Whether the store holds any fact of this name, or an alias of it."""
+
+    @abc.abstractmethod
+    def streams(self) -> list[str]:
+        """Every stream name, as the store spells it."""
+
+    @abc.abstractmethod
+    def head(self) -> tuple[int, str]:
+        """The last position and its hash."""
+
+    @abc.abstractmethod
+    def find(
+        self, streams: Sequence[str] | None, event_type: str | None, since: date | None, until: date | None
+    ) -> list[RecordedEvent]:
+        """Milestones by stream names, type and occurred range, in position order."""
+
+    @abc.abstractmethod
+    def expand_id(self, prefix: str) -> str:
+        """The one event id a prefix stands for."""
+
+    @abc.abstractmethod
+    def keyed_events(self, key_prefix: str) -> dict[str, str]:
+        """Idempotency key → id of the unretracted events whose keys start with a prefix."""
+
+    @abc.abstractmethod
+    def recorded_after(self, moment: datetime) -> list[RecordedEvent]:
+        """Every fact recorded strictly after an instant, in position order."""
+
+    @abc.abstractmethod
+    def touched_after(self, position: int) -> tuple[set[str], int]:
+        """The names the facts past a position touch, and the last position."""
+
+    @abc.abstractmethod
+    def expecting_drugs(self) -> list[str]:
+        """The streams that hold an expected milestone."""
+
+    @abc.abstractmethod
+    def watchlist(self) -> dict[str, list[str]]:
+        """What is watched now: target → values, in the order added."""
+
+    @abc.abstractmethod
+    def rejections(self) -> list[RecordedEvent]:
+        """Every proposal from the news that a person rejected, in the order recorded."""
+
+    @abc.abstractmethod
+    def projection(self) -> StatusProjection:
+        """The persisted status rows."""
 
     @abc.abstractmethod
     def close(self) -> None:

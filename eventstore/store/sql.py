@@ -42,7 +42,7 @@ from ..events import (
     clean_drug_name,
 )
 from . import schema
-from .base import AppendResult, EventStore, ImportCount, PendingFact, VerifyReport
+from .base import AppendResult, EventStore, Fold, ImportCount, PendingFact, StatusProjection, VerifyReport
 from .chain import GENESIS, encode_data, row_hash
 
 T = TypeVar("T")
@@ -307,6 +307,9 @@ class SQLStore(EventStore):
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def projection(self) -> ProjectionTables:
+        return ProjectionTables(self)
 
     # -- appending ---------------------------------------------------------------------
     def append(
@@ -803,7 +806,7 @@ class SQLStore(EventStore):
             if remaining is not None:
                 remaining -= len(page)
 
-    def scan_streams(self, conn: Connection, up_to: int) -> Iterator[tuple[str, list[RecordedEvent]]]:
+    def _scan_streams(self, conn: Connection, up_to: int) -> Iterator[tuple[str, list[RecordedEvent]]]:
         """Every stream's milestones and retractions up to a position, one stream at a
         time, read through the (stream_key, version) index so memory holds one stream."""
         query = (
@@ -841,7 +844,7 @@ class SQLStore(EventStore):
         }
         return touched, last
 
-    def read_drugs(
+    def _read_drugs(
         self,
         conn: Connection,
         registry: AliasRegistry,
@@ -1059,8 +1062,8 @@ def _reason(reason: str) -> str:
     return " ".join(reason.split())
 
 
-class ProjectionTables:
-    """Reads and writes of the persisted status projection: derived rows, replaced at will."""
+class ProjectionTables(StatusProjection):
+    """The status projection in two tables: a row per drug, and the checkpoint."""
 
     def __init__(self, store: SQLStore, name: str = "status"):
         self.store, self.name = store, name
@@ -1078,7 +1081,7 @@ class ProjectionTables:
         rows = self.store._run(lambda conn: conn.execute(query).all())
         return {drug: (json.loads(status), until) for drug, status, until in rows}
 
-    def catch_up(self, fold: Callable[[str, list[RecordedEvent]], tuple[dict[str, Any], int]]) -> int:
+    def catch_up(self, fold: Fold) -> int:
         """Refold the drugs the facts after the checkpoint touch, write their rows and
         move the checkpoint, in one transaction that holds the checkpoint row (a second
         catch-up waits, then finds nothing to do); returns how many facts it covered."""
@@ -1101,7 +1104,7 @@ class ProjectionTables:
                 conn.execute(S.delete().where(S.c.drug.in_(gone[i : i + IN_LIST])))
             rows = (
                 dict(drug=drug, status=encode_data(status), certain_until=until)
-                for drug, events in store.read_drugs(conn, registry, sorted(drugs.values()))
+                for drug, events in store._read_drugs(conn, registry, sorted(drugs.values()))
                 for status, until in [fold(drug, events)]
             )
             for chunk in _chunks(rows, PROJECTION_CHUNK):
@@ -1111,30 +1114,38 @@ class ProjectionTables:
 
         return store._run(write, write=True)
 
-    def replace(
-        self, produce: Callable[[Connection], Iterable[tuple[str, tuple[dict[str, Any], int]]]], checkpoint: int
-    ) -> int:
-        """Replace the whole projection with the statuses `produce` yields (reading
-        through the same connection), written in chunks inside one transaction, so memory
-        holds one chunk at a time."""
+    def rebuild(self, fold: Fold) -> int:
+        """Replace every row by a fold of the log up to its head, streaming it one stream at
+        a time and writing rows in chunks inside one transaction, so memory holds one stream
+        and one chunk. Drugs known under several names are read whole."""
         S, C = schema.drug_status, schema.checkpoints
+        store = self.store
 
         def write(conn: Connection) -> int:
             self._checkpoint_for_update(conn)
+            head = conn.execute(select(func.max(E.c.position))).scalar() or 0
+            registry = store._aliases(conn)
+            several = {name_key(n) for c, names in registry.groups().items() for n in [c, *names]}
+            spelled = sorted({store._spelling(conn, registry.resolve(c)) for c in registry.groups()})
+
+            def statuses() -> Iterator[tuple[str, list[RecordedEvent]]]:
+                for stream, events in store._scan_streams(conn, head):
+                    if name_key(stream) not in several:
+                        yield stream, events
+                for drug, events in store._read_drugs(conn, registry, spelled):
+                    yield drug, [e for e in events if e.position <= head]
+
             conn.execute(S.delete())
-            count, chunk = 0, []
-            for drug, (status, until) in produce(conn):
-                chunk.append(dict(drug=drug, status=encode_data(status), certain_until=until))
-                if len(chunk) == PROJECTION_CHUNK:
-                    conn.execute(insert(S), chunk)
-                    count, chunk = count + len(chunk), []
-            if chunk:
+            count = 0
+            rows = (dict(drug=drug, status=encode_data(status), certain_until=until)
+                    for drug, events in statuses() for status, until in [fold(drug, events)])  # fmt: skip
+            for chunk in _chunks(rows, PROJECTION_CHUNK):
                 conn.execute(insert(S), chunk)
                 count += len(chunk)
-            conn.execute(C.update().where(C.c.name == self.name).values(position=checkpoint))
+            conn.execute(C.update().where(C.c.name == self.name).values(position=head))
             return count
 
-        return self.store._run(write, write=True)
+        return store._run(write, write=True)
 
     def _checkpoint_for_update(self, conn: Connection) -> int:
         C = schema.checkpoints

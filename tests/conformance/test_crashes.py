@@ -18,7 +18,6 @@ from collections import Counter
 from sqlalchemy import text
 
 from eventstore import projection
-from eventstore.store.sql import ProjectionTables
 
 KILLS = 5
 BATCH = 200
@@ -107,7 +106,7 @@ def check_whole(store) -> Counter:
     )
     assert set(per_batch.values()) <= {BATCH}, per_batch
     projection.catch_up(store)
-    tables = ProjectionTables(store)
+    tables = store.projection()
     incremental = tables.load()
     projection.rebuild(store)
     assert tables.load() == incremental

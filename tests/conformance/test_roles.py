@@ -129,8 +129,6 @@ def test_status_is_right_while_the_projection_lags_and_the_projector_catches_it_
     from click.testing import CliRunner
     from milestones_cli import cli
 
-    from eventstore.store.sql import ProjectionTables
-
     runner = CliRunner()
 
     def status(url: str) -> str:
@@ -139,20 +137,20 @@ def test_status_is_right_while_the_projection_lags_and_the_projector_catches_it_
         return shown.stdout
 
     with open_store(roles.writer) as writer:
-        behind = ProjectionTables(writer).checkpoint()
+        behind = writer.projection().checkpoint()
     appended = runner.invoke(
         cli, ["--db", roles.writer, "append", "toripalimab", "withdrawn", "--date", "2020-05", "--agency", "NMPA"]
     )
     assert appended.exit_code == 0, appended.stderr
     with open_store(roles.reader) as reader:
-        tables = ProjectionTables(reader)
+        tables = reader.projection()
         assert tables.checkpoint() == behind < reader.head()[0]  # the writer could not move it
         assert '"withdrawn"' not in json.dumps(tables.load(["toripalimab"]))
     assert '"withdrawn"' in status(roles.reader)  # folded from the log, not read from the stale row
     refreshed = runner.invoke(cli, ["--db", roles.projector, "refresh"])
     assert refreshed.exit_code == 0, refreshed.stderr
     with open_store(roles.reader) as reader:
-        tables = ProjectionTables(reader)
+        tables = reader.projection()
         assert tables.checkpoint() == reader.head()[0]
         assert '"withdrawn"' in json.dumps(tables.load(["toripalimab"]))
     assert '"withdrawn"' in status(roles.reader)
