@@ -293,3 +293,11 @@ def test_no_output_shows_none_or_a_python_repr(seeded, tmp_path):
     assert "toripalimab" in text
     for leak in ("None", "{'", "['", "<eventstore", "object at 0x"):
         assert leak not in text, leak
+
+
+def test_without_db_the_store_is_a_file_in_the_users_data_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv("MILESTONES_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    result = CliRunner().invoke(cli, ["init"])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "data" / "milestones" / "milestones.db").is_file()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import click
+import icalendar
 
 from eventstore import queries
 from eventstore.dates import parse_cutoff_day, parse_cutoff_instant, parse_start_day, today_utc
@@ -224,43 +225,25 @@ def watch_list(ctx, fmt):
     )
 
 
-def _ical_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """RFC 5545: lines of at most 75 octets, continued with a space."""
-    out, current = [], ""
-    for ch in line:
-        if len((current + ch).encode()) > 75:
-            out.append(current)
-            current = " "
-        current += ch
-    return "\r\n".join(out + [current])
-
-
 def to_ical(found) -> str:
-    """One all-day VEVENT per expectation, spanning its window."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//milestones//expected milestones//EN", "CALSCALE:GREGORIAN"]
+    """One all-day event per expectation, spanning its window (RFC 5545, written by the
+    icalendar library: escaping, line folding and CRLFs are its business)."""
+    feed = icalendar.Calendar()
+    feed.add("prodid", "-//milestones//expected milestones//EN")
+    feed.add("version", "2.0")
+    feed.add("calscale", "GREGORIAN")
+    stamp = datetime.now(timezone.utc)
     for e in found:
-        start = max(e.window.start, e.window.end - timedelta(days=366 * 5))  # "by END" spans what is left
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{e.fact.id}@milestones",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{e.window.end + timedelta(days=1):%Y%m%d}",
-            "SUMMARY:" + _ical_text(f"{e.drug}: {describe(e.expects, e.fact.attributes)} (expected)"),
-            "DESCRIPTION:"
-            + _ical_text(
-                f"window {e.window.text}; revisions {e.revisions}"
-                + (f"; source {e.fact.data['source']}" if e.fact.data.get("source") else "")
-            ),
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+        entry = icalendar.Event()
+        entry.add("uid", f"{e.fact.id}@milestones")
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", max(e.window.start, e.window.end - timedelta(days=366 * 5)))  # "by END": what is left
+        entry.add("dtend", e.window.end + timedelta(days=1))
+        entry.add("summary", f"{e.drug}: {describe(e.expects, e.fact.attributes)} (expected)")
+        source = f"; source {e.fact.data['source']}" if e.fact.data.get("source") else ""
+        entry.add("description", f"window {e.window.text}; revisions {e.revisions}{source}")
+        feed.add_component(entry)
+    return feed.to_ical().decode("utf-8")
 
 
 def register(group: click.Group) -> None:

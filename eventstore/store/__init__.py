@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import platformdirs
+
 from ..errors import DEFAULT_LOCK_TIMEOUT, StoreUnavailable
 from .base import AppendResult, EventStore, VerifyReport
 from .sql import SQLStore
@@ -13,9 +15,9 @@ __all__ = ["AppendResult", "EventStore", "SQLStore", "VerifyReport", "default_lo
 
 
 def default_location() -> Path:
-    """The per-user SQLite file, under the XDG data directory."""
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "milestones" / "milestones.db"
+    """The per-user SQLite file, in the platform's place for user data: the XDG data
+    directory on Linux, Application Support on macOS, AppData on Windows."""
+    return Path(platformdirs.user_data_dir("milestones", appauthor=False)) / "milestones.db"
 
 
 def normalise_url(location: str | os.PathLike | None) -> str:
