@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError
 
-from eventstore import ConcurrencyError, InvalidDate, InvalidEvent, NewEvent, UnknownDrug, open_store
+from eventstore import ConcurrencyError, InvalidDate, InvalidEvent, NewEvent, UnknownDrug, open_store, projection
 from eventstore.store.base import PendingFact
 
 
@@ -379,6 +379,12 @@ def test_an_import_streams_in_chunks_and_a_bad_line_late_stores_nothing(store):
     assert progress[0] == (IMPORT_CHUNK, IMPORT_CHUNK)
     assert [stored for stored, _ in progress] == [IMPORT_CHUNK, 2 * IMPORT_CHUNK, total]
     assert store.head()[0] == total
+    # The projection caught up after an import of several chunks equals a full rebuild.
+    assert projection.catch_up(store) == total
+    caught_up = store.projection().load()
+    assert len(caught_up) == 7
+    projection.rebuild(store)
+    assert store.projection().load() == caught_up
 
     again = store.import_stream(iter_lines(_plain_lines(total)))
     assert (again.stored, again.present) == (0, total)
