@@ -94,10 +94,11 @@ def main() -> None:
     cli()
 
 
-from .commands import expected, news, query, sources, store  # noqa: E402  (registers the commands)
+from .commands import expected, news, query, serve, sources, store  # noqa: E402  (registers the commands)
 
 store.register(cli)
 query.register(cli)
 sources.register(cli)
 news.register(cli)
 expected.register(cli)
+serve.register(cli)

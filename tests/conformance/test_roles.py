@@ -154,3 +154,22 @@ def test_status_is_right_while_the_projection_lags_and_the_projector_catches_it_
         assert tables.checkpoint() == reader.head()[0]
         assert '"withdrawn"' in json.dumps(tables.load(["toripalimab"]))
     assert '"withdrawn"' in status(roles.reader)
+
+
+def test_the_web_view_works_with_the_reader_role(roles):
+    from milestones_cli.web import create_app
+    from starlette.testclient import TestClient
+
+    with open_store(roles.reader) as reader:
+        client = TestClient(create_app(reader), raise_server_exceptions=False)
+        for url in (
+            "/",
+            "/drugs/toripalimab",
+            "/calendar",
+            "/calendar.ics",
+            "/changes",
+            "/changes.atom",
+            "/api/pipeline",
+        ):
+            assert client.get(url).status_code == 200, url
+        assert "approved" in client.get("/drugs/toripalimab").text
