@@ -33,6 +33,7 @@ from eventstore.store.base import EventStore
 from .commands.expected import to_ical
 
 PAGE_ROWS = 100  # pipeline rows a page shows
+CHARTS_CACHED = 256  # drug charts kept rendered
 CHANGES_DAYS = 7  # what /changes shows without ?since=
 TEMPLATES = Path(__file__).parent / "templates"
 _SVG_START = re.compile(r"<svg\b")
@@ -102,6 +103,7 @@ class View:
     def __init__(self, store: EventStore):
         self.store = store
         self.env = _templates()
+        self.charts: dict[tuple, str] = {}  # oldest first
 
     def page(self, template: str, request: Request, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = self.env.get_template(template).render(
@@ -212,11 +214,30 @@ class View:
                 }
                 for v in shown
             ],
-            chart=_chart(drug, shown, cutoffs.as_of),
+            chart="/charts/" + quote(drug, safe="") + ".svg" + (f"?{request.url.query}" if request.url.query else "")
+            if shown
+            else None,
             aliases=[n for n in registry.names_of(registry.resolve(drug)) if name_key(n) != name_key(drug)],
             expected=expected,
             corrections=corrections,
         )
+
+    def chart(self, request: Request) -> Response:
+        """The drug's chart as SVG, a resource of its own: matplotlib takes a few hundred
+        milliseconds a chart, which the drug page need not wait for. Cached per drug,
+        clocks and head of the log."""
+        drug = self.canonical(request)
+        cutoffs = _cutoffs(request)
+        key = (name_key(drug), cutoffs, self.store.head()[0])
+        svg = self.charts.get(key)
+        if svg is None:
+            svg = _chart(drug, queries.timeline(self.store, drug, cutoffs), cutoffs.as_of)
+            if svg is None:
+                raise HTTPException(404)
+            if len(self.charts) >= CHARTS_CACHED:
+                self.charts.pop(next(iter(self.charts)))
+            self.charts[key] = svg
+        return Response(svg, media_type="image/svg+xml")
 
     # -- calendar and changes -----------------------------------------------------------
     def expected(self, request: Request) -> list:
@@ -293,8 +314,8 @@ def _page_number(request: Request) -> int:
 
 
 def _chart(drug: str, shown: list, as_of: date | None) -> str | None:
-    """The timeline chart as inline SVG (matplotlib escapes the text it writes); None
-    without matplotlib or events."""
+    """The timeline chart as SVG (matplotlib escapes the text it writes); None without
+    matplotlib or events."""
     if not shown:
         return None
     from eventstore.chart import draw, split_lanes
@@ -364,6 +385,7 @@ def create_app(store: EventStore) -> Starlette:
 
     routes = [
         Route("/", view.pipeline),
+        Route("/charts/{name:path}.svg", view.chart),
         Route("/drugs/{name:path}", view.drug),
         Route("/calendar", view.calendar),
         Route("/calendar.ics", view.calendar_ics),

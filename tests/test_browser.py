@@ -111,7 +111,9 @@ def test_an_analyst_browses_the_pipeline_rewinds_it_and_opens_a_drug(browser, se
     assert browser.find_element(By.ID, "drug-name").text == "toripalimab"
     regulatory = browser.find_element(By.CSS_SELECTOR, "#status .regulatory").text
     assert "accepted" in regulatory and "approved" not in regulatory
-    assert browser.find_element(By.CSS_SELECTOR, ".chart svg")
+    chart = browser.find_element(By.ID, "chart")
+    WebDriverWait(browser, 20).until(lambda _: browser.execute_script("return arguments[0].complete", chart))
+    assert browser.execute_script("return arguments[0].naturalWidth", chart) > 0  # the SVG loaded and drew
 
     browser.get(server + "/drugs/TUOYI")  # an alias lands on the drug
     WebDriverWait(browser, 10).until(expected_conditions.url_to_be(server + "/drugs/toripalimab"))

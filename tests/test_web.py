@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import feedparser
 import icalendar
@@ -67,7 +68,10 @@ def test_a_drug_page_has_status_timeline_chart_aliases_expectations_and_correcti
     wrong = store.append([NewEvent("toripalimab", "discontinued", "2020-01")])[0]
     store.retract(wrong.id, "misread press release")
     page = client.get("/drugs/toripalimab").text
-    assert 'id="timeline"' in page and "<svg" in page
+    assert 'id="timeline"' in page and 'src="/charts/toripalimab.svg"' in page
+    chart = client.get("/charts/toripalimab.svg")
+    assert chart.headers["content-type"] == "image/svg+xml" and "<svg" in chart.text
+    assert client.get("/charts/toripalimab.svg").text == chart.text  # the second from the cache
     assert "TUOYI" in page and "2027-H2" in page
     assert "misread press release" in page
 
@@ -104,6 +108,8 @@ def test_every_text_from_the_store_is_escaped(site):
         page = client.get(url)
         assert page.status_code == 200, url
         assert HOSTILE not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    chart = client.get("/charts/" + quote(HOSTILE, safe="") + ".svg")
+    assert chart.status_code == 200 and HOSTILE not in chart.text and "&lt;script&gt;" in chart.text
 
 
 def test_the_feeds_parse_back(site):
