@@ -37,13 +37,32 @@ def drug_status(
     return fold(canonical, timeline(store, drug, cutoffs, today), cutoffs.as_of or today or today_utc())
 
 
+# Past this many drugs the projection cannot serve, the pipeline folds them all in one read
+# of the log rather than a read per drug.
+IN_ONE_READ = 50
+
+
 def pipeline(store: EventStore, cutoffs: Cutoffs = Cutoffs(), today: date | None = None) -> list[DrugStatus]:
-    """The status of every drug the store knows, by canonical name."""
-    projected = None
-    if cutoffs == Cutoffs():
-        projected = Projected(store, today)
-        projected.load_all()
-    return [drug_status(store, drug, cutoffs, today, projected) for drug in store.canonical_names(cutoffs.recorded_by)]
+    """The status of every drug the store knows, by canonical name: from the projection
+    where it is current, else folded in one read of the log."""
+    as_of = cutoffs.as_of or today or today_utc()
+
+    def fold_drug(drug: str, events: list[RecordedEvent]) -> DrugStatus:
+        return fold(drug, visible(events, cutoffs, today), as_of)
+
+    if cutoffs != Cutoffs():
+        statuses = store.fold_drugs(fold_drug, cutoffs.recorded_by)
+        return sorted(statuses, key=lambda s: s.drug.casefold())
+    projected = Projected(store, today)
+    projected.load_all()
+    drugs = store.canonical_names()
+    served = {d: projected.status(d) for d in drugs}
+    missing = {d for d, s in served.items() if s is None}
+    if len(missing) > IN_ONE_READ:
+        served.update((s.drug, s) for s in store.fold_drugs(fold_drug) if s.drug in missing)
+    else:
+        served.update((d, drug_status(store, d, cutoffs, today, projected)) for d in missing)
+    return [s for s in (served[d] for d in drugs) if s is not None]
 
 
 def search(

@@ -7,7 +7,7 @@ import abc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from ..aliases import AliasRegistry
 from ..dates import PartialDate
@@ -98,6 +98,8 @@ class VerifyReport:
     def first_fault(self) -> tuple[int, str] | None:
         return min(self.faults) if self.faults else None
 
+
+T = TypeVar("T")
 
 # A drug's status from its facts: (status JSON, the first day it could change by itself as
 # a day ordinal). The projection stores what the fold gives; the fold itself is domain code.
@@ -266,6 +268,11 @@ class EventStore(abc.ABC):
     @abc.abstractmethod
     def rejections(self) -> list[RecordedEvent]:
         """Every proposal from the news that a person rejected, in the order recorded."""
+
+    @abc.abstractmethod
+    def fold_drugs(self, fold: Callable[[str, list[RecordedEvent]], T], recorded_by: datetime | None = None) -> list[T]:
+        """`fold` applied to every drug's milestones and retractions (by canonical name),
+        reading the log once with one drug in memory at a time."""
 
     @abc.abstractmethod
     def projection(self) -> StatusProjection:

@@ -806,7 +806,31 @@ class SQLStore(EventStore):
             if remaining is not None:
                 remaining -= len(page)
 
-    def _scan_streams(self, conn: Connection, up_to: int) -> Iterator[tuple[str, list[RecordedEvent]]]:
+    def fold_drugs(self, fold: Callable[[str, list[RecordedEvent]], T], recorded_by: datetime | None = None) -> list[T]:
+        """`fold` of every drug's milestones and retractions (under all its names, by its
+        canonical name), in one read of the log that holds one stream in memory at a time."""
+
+        drugs = {name_key(d) for d in self.canonical_names(recorded_by)}
+
+        def read(conn: Connection) -> list[T]:
+            registry = self._aliases(conn, recorded_by)
+            several = {name_key(n) for c, names in registry.groups().items() for n in [c, *names]}
+            head = conn.execute(select(func.max(E.c.position))).scalar() or 0
+            out = [
+                fold(stream, events)
+                for stream, events in self._scan_streams(conn, head, recorded_by)
+                if name_key(stream) not in several and name_key(stream) in drugs
+            ]
+            spelled = sorted({self._spelling(conn, registry.resolve(c)) for c in registry.groups()})
+            for drug, events in self._read_drugs(conn, registry, spelled):
+                out.append(fold(drug, [e for e in events if recorded_by is None or e.recorded <= recorded_by]))
+            return out
+
+        return self._run(read)
+
+    def _scan_streams(
+        self, conn: Connection, up_to: int, recorded_by: datetime | None = None
+    ) -> Iterator[tuple[str, list[RecordedEvent]]]:
         """Every stream's milestones and retractions up to a position, one stream at a
         time, read through the (stream_key, version) index so memory holds one stream."""
         query = (
@@ -814,6 +838,8 @@ class SQLStore(EventStore):
             .where(E.c.position <= up_to, E.c.type.not_in([ALIAS, WATCH]))
             .order_by(E.c.stream_key, E.c.version)
         )
+        if recorded_by is not None:
+            query = query.where(E.c.recorded <= format_instant(recorded_by))
         rows = conn.execute(query.execution_options(stream_results=True, yield_per=PAGE))
         current, events = "", list[RecordedEvent]()
         for row in rows:
