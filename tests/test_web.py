@@ -56,6 +56,13 @@ def test_the_pipeline_lists_pages_and_filters(site):
     assert "toripalimab" not in client.get("/?q=melanoma").text
 
 
+def test_a_new_fact_shows_at_once_on_the_pipeline(site, store):
+    client, _ = site
+    assert "newcomermab" not in client.get("/?q=newcomer").text
+    store.append([NewEvent("newcomermab", "phase_started", "2024-02", {"phase": "1"})])
+    assert "newcomermab" in client.get("/?q=newcomer").text
+
+
 def test_the_as_of_date_rewinds_the_page(site):
     client, _ = site
     june = client.get("/drugs/toripalimab?as_of=2018-06-30").text
