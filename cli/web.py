@@ -72,12 +72,6 @@ def _clocks(request: Request) -> dict[str, str]:
     return {k: request.query_params[k] for k in ("as_of", "known_at") if request.query_params.get(k)}
 
 
-def _approvals(status: DrugStatus) -> list[str]:
-    return sorted(
-        {f"{e['agency'] or '?'} {e['pathway'] or ''}".strip() for e in status.regulatory if e["state"] == "approved"}
-    )
-
-
 def _matches(status: DrugStatus, phase: str, agency: str, event_type: str, text: str) -> bool:
     if phase and status.highest_phase != phase:
         return False
@@ -158,7 +152,7 @@ class View:
                 "drug": s.drug,
                 "phase": s.highest_phase,
                 "agencies": [f"{e['agency'] or '?'}: {e['state']}" for e in s.regulatory],
-                "approvals": _approvals(s),
+                "approvals": s.approvals(),
                 "partners": s.partners,
                 "last": s.last_event,
             }
@@ -216,7 +210,7 @@ class View:
             request,
             drug=drug,
             status=status,
-            approvals=_approvals(status),
+            approvals=status.approvals(),
             timeline=[
                 {
                     "date": v.event.date.to_json() or "unknown",
@@ -307,7 +301,7 @@ class View:
 
     def api_timeline(self, request: Request) -> Response:
         shown = queries.timeline(self.store, self.canonical(request), _cutoffs(request))
-        return JSONResponse([{**v.event.to_json(), "sources": list(v.sources), "certain": v.certain} for v in shown])
+        return JSONResponse([v.to_json() for v in shown])
 
     def api_calendar(self, request: Request) -> Response:
         today = today_utc()

@@ -38,6 +38,11 @@ class Visible:
     last_day: date  # the last day its interval may stand for
     sources: tuple[str, ...] = ()  # every source that told this fact
 
+    def to_json(self) -> dict[str, Any]:
+        """The timeline's JSON form: the event, every source that told it, and whether it
+        surely happened by the as-of day."""
+        return {**self.event.to_json(), "sources": list(self.sources), "certain": self.certain}
+
 
 def occurred_bounds(event: RecordedEvent) -> tuple[date | None, date]:
     """The event's interval of days. An unknown date is only known to precede the report
@@ -161,6 +166,12 @@ class DrugStatus:
             "last_event": self.last_event,
             "no_development_reported": self.no_development_reported,
         }
+
+    def approvals(self) -> list[str]:
+        """Each approval in force, as "AGENCY pathway"."""
+        return sorted(
+            {f"{e['agency'] or '?'} {e['pathway'] or ''}".strip() for e in self.regulatory if e["state"] == "approved"}
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DrugStatus:

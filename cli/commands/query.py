@@ -41,19 +41,7 @@ def timeline(ctx, drug, as_of, known_at, recorded_by, fmt):
         rows,
         ["date", "milestone", "certain", "source", "id"],
         fmt,
-        [{**v.event.to_json(), "sources": list(v.sources), "certain": v.certain} for v in shown],
-    )
-
-
-def _approvals(status) -> str:
-    return ", ".join(
-        sorted(
-            {
-                f"{e['agency'] or '?'} {e['pathway'] or ''}".strip()
-                for e in status.regulatory
-                if e["state"] == "approved"
-            }
-        )
+        [v.to_json() for v in shown],
     )
 
 
@@ -78,7 +66,7 @@ def status(ctx, drug, as_of, known_at, recorded_by, fmt):
             {
                 "drug": s.drug,
                 "highest phase": s.highest_phase,
-                "approvals": _approvals(s),
+                "approvals": ", ".join(s.approvals()),
                 "last milestone": (
                     f"{s.last_event['date'] or 'unknown'} {s.last_event['summary']}" if s.last_event else None
                 ),
