@@ -37,7 +37,7 @@ for batch in range(start, start + 1000):
 IMPORT_WORKER = "import sys; from milestones_cli import main; sys.argv = ['milestones'] + sys.argv[1:]; main()"
 
 
-ATTEMPTS = 3 * KILLS  # a kill that lands after a commit proves nothing: tried again, up to this
+ATTEMPTS = 8 * KILLS  # a kill that lands after a commit proves nothing: tried again, up to this
 
 
 def writing(store) -> bool:
