@@ -27,7 +27,7 @@ from eventstore.changes import watched_changes
 from eventstore.dates import parse_cutoff_day, parse_cutoff_instant, parse_start_day, today_utc
 from eventstore.errors import InvalidDate, MilestonesError, StoreUnavailable, UnknownDrug
 from eventstore.event_types import EVENT_TYPES
-from eventstore.status import PHASE_LADDER, Cutoffs, DrugStatus, describe
+from eventstore.status import PHASE_LADDER, Cutoffs, DrugStatus, describe, visible
 from eventstore.store.base import EventStore
 
 from .commands.expected import to_ical
@@ -44,9 +44,34 @@ class BadRequest(MilestonesError):
     """A query parameter the view cannot use."""
 
 
+def drug_path(name: str) -> str:
+    return "/drugs/" + quote(name, safe="")
+
+
+def with_query(path: str, query: str | dict[str, str]) -> str:
+    """A path with a query string, where there is one."""
+    text = urlencode(query) if isinstance(query, dict) else query
+    return f"{path}?{text}" if text else path
+
+
+class Remembered:
+    """Answers kept by key, the oldest let go past a limit."""
+
+    def __init__(self, limit: int):
+        self.limit, self.kept = limit, dict[tuple, Any]()
+
+    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        if key not in self.kept:
+            value = compute()
+            if len(self.kept) >= self.limit:
+                self.kept.pop(next(iter(self.kept)))
+            self.kept[key] = value
+        return self.kept[key]
+
+
 def _templates() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "xml"]))
-    env.filters["drug_url"] = lambda name: "/drugs/" + quote(name, safe="")
+    env.filters["drug_url"] = drug_path
     return env
 
 
@@ -98,8 +123,8 @@ class View:
     def __init__(self, store: EventStore):
         self.store = store
         self.env = _templates()
-        self.charts: dict[tuple, str] = {}  # oldest first
-        self.pipelines: dict[tuple, list[DrugStatus]] = {}
+        self.charts = Remembered(CHARTS_CACHED)
+        self.pipelines = Remembered(PIPELINES_CACHED)
 
     def page(self, template: str, request: Request, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = self.env.get_template(template).render(
@@ -112,13 +137,7 @@ class View:
         """The pipeline under the clocks, kept while the log's head and the day stay the
         same: the same answer, computed once however many times the team asks."""
         key = (cutoffs, self.store.head()[0], today_utc())
-        statuses = self.pipelines.get(key)
-        if statuses is None:
-            statuses = queries.pipeline(self.store, cutoffs)
-            if len(self.pipelines) >= PIPELINES_CACHED:
-                self.pipelines.pop(next(iter(self.pipelines)))
-            self.pipelines[key] = statuses
-        return statuses
+        return self.pipelines.get(key, lambda: queries.pipeline(self.store, cutoffs))
 
     def pipeline_rows(self, request: Request) -> tuple[list[DrugStatus], dict[str, str]]:
         q = request.query_params
@@ -184,12 +203,11 @@ class View:
         name = request.path_params["name"]
         drug = self.canonical(request)
         if drug != name:
-            target = "/drugs/" + quote(drug, safe="") + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse(target, status_code=307)
+            return RedirectResponse(with_query(drug_path(drug), request.url.query), status_code=307)
         cutoffs = _cutoffs(request)
         status = queries.drug_status(self.store, drug, cutoffs)
-        shown = queries.timeline(self.store, drug, cutoffs)
         facts = self.store.read_drug(drug)
+        shown = visible(facts, cutoffs)  # the timeline, from the one read
         by_id = {f.id: f for f in facts}
         corrections = [
             {
@@ -222,9 +240,7 @@ class View:
                 }
                 for v in shown
             ],
-            chart="/charts/" + quote(drug, safe="") + ".svg" + (f"?{request.url.query}" if request.url.query else "")
-            if shown
-            else None,
+            chart=with_query("/charts/" + quote(drug, safe="") + ".svg", request.url.query) if shown else None,
             aliases=[n for n in registry.names_of(registry.resolve(drug)) if name_key(n) != name_key(drug)],
             expected=expected,
             corrections=corrections,
@@ -237,14 +253,9 @@ class View:
         drug = self.canonical(request)
         cutoffs = _cutoffs(request)
         key = (name_key(drug), cutoffs, self.store.head()[0])
-        svg = self.charts.get(key)
+        svg = self.charts.get(key, lambda: _chart(drug, queries.timeline(self.store, drug, cutoffs), cutoffs.as_of))
         if svg is None:
-            svg = _chart(drug, queries.timeline(self.store, drug, cutoffs), cutoffs.as_of)
-            if svg is None:
-                raise HTTPException(404)
-            if len(self.charts) >= CHARTS_CACHED:
-                self.charts.pop(next(iter(self.charts)))
-            self.charts[key] = svg
+            raise HTTPException(404)
         return Response(svg, media_type="image/svg+xml")
 
     # -- calendar and changes -----------------------------------------------------------
@@ -266,9 +277,7 @@ class View:
         today = today_utc()
         found = [e.to_json(today) for e in self.expected(request)]
         keep = {k: v for k, v in request.query_params.items() if v}
-        return self.page(
-            "calendar.html", request, expected=found, ics="/calendar.ics" + (f"?{urlencode(keep)}" if keep else "")
-        )
+        return self.page("calendar.html", request, expected=found, ics=with_query("/calendar.ics", keep))
 
     def calendar_ics(self, request: Request) -> Response:
         return Response(to_ical(self.expected(request)), media_type="text/calendar; charset=utf-8")
@@ -285,7 +294,7 @@ class View:
     def changes(self, request: Request) -> Response:
         found = self.recent(request)
         keep = {k: v for k, v in request.query_params.items() if v}
-        atom = "/changes.atom" + (f"?{urlencode(keep)}" if keep else "")
+        atom = with_query("/changes.atom", keep)
         return self.page("changes.html", request, changes=[c.to_json() for c in found], atom=atom)
 
     def changes_atom(self, request: Request) -> Response:
@@ -355,7 +364,7 @@ def _atom(found: list, url: str) -> bytes:
         ET.SubElement(entry, "title").text = f"{change.drug}: {change.summary}"
         ET.SubElement(entry, "updated").text = change.recorded.isoformat()
         ET.SubElement(entry, "category", term=change.severity)
-        ET.SubElement(entry, "link", href="/drugs/" + quote(change.drug, safe=""))
+        ET.SubElement(entry, "link", href=drug_path(change.drug))
         ET.SubElement(entry, "summary").text = f"{change.severity} {change.kind}: {change.summary}"
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 

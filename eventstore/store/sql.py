@@ -813,20 +813,25 @@ class SQLStore(EventStore):
         drugs = {name_key(d) for d in self.canonical_names(recorded_by)}
 
         def read(conn: Connection) -> list[T]:
-            registry = self._aliases(conn, recorded_by)
-            several = {name_key(n) for c, names in registry.groups().items() for n in [c, *names]}
             head = conn.execute(select(func.max(E.c.position))).scalar() or 0
-            out = [
-                fold(stream, events)
-                for stream, events in self._scan_streams(conn, head, recorded_by)
-                if name_key(stream) not in several and name_key(stream) in drugs
-            ]
-            spelled = sorted({self._spelling(conn, registry.resolve(c)) for c in registry.groups()})
-            for drug, events in self._read_drugs(conn, registry, spelled):
-                out.append(fold(drug, [e for e in events if recorded_by is None or e.recorded <= recorded_by]))
-            return out
+            return [fold(d, events) for d, events in self._every_drug(conn, head, recorded_by) if name_key(d) in drugs]
 
         return self._run(read)
+
+    def _every_drug(
+        self, conn: Connection, head: int, recorded_by: datetime | None = None
+    ) -> Iterator[tuple[str, list[RecordedEvent]]]:
+        """Each drug's milestones and retractions up to a position (and an instant), by
+        canonical name, one drug at a time: drugs of one name streamed through the
+        (stream_key, version) index, drugs of several names read whole."""
+        registry = self._aliases(conn, recorded_by)
+        several = {name_key(n) for c, names in registry.groups().items() for n in [c, *names]}
+        for stream, events in self._scan_streams(conn, head, recorded_by):
+            if name_key(stream) not in several:
+                yield stream, events
+        spelled = sorted({self._spelling(conn, registry.resolve(c)) for c in registry.groups()})
+        for drug, events in self._read_drugs(conn, registry, spelled):
+            yield drug, [e for e in events if e.position <= head and (recorded_by is None or e.recorded <= recorded_by)]
 
     def _scan_streams(
         self, conn: Connection, up_to: int, recorded_by: datetime | None = None
@@ -1088,6 +1093,21 @@ def _reason(reason: str) -> str:
     return " ".join(reason.split())
 
 
+def _insert_statuses(conn: Connection, drugs: Iterable[tuple[str, list[RecordedEvent]]], fold: Fold) -> int:
+    """Fold each drug and insert its status row, PROJECTION_CHUNK rows a statement;
+    returns how many rows."""
+    rows = (
+        dict(drug=drug, status=encode_data(status), certain_until=until)
+        for drug, events in drugs
+        for status, until in [fold(drug, events)]
+    )
+    count = 0
+    for chunk in _chunks(rows, PROJECTION_CHUNK):
+        conn.execute(insert(schema.drug_status), chunk)
+        count += len(chunk)
+    return count
+
+
 class ProjectionTables(StatusProjection):
     """The status projection in two tables: a row per drug, and the checkpoint."""
 
@@ -1125,16 +1145,11 @@ class ProjectionTables(StatusProjection):
                 canonical = registry.resolve(name)
                 drugs.setdefault(name_key(canonical), name if canonical == name else store._spelling(conn, canonical))
             # A name merged into another drug by an alias no longer has a row of its own.
-            gone = [n for n in touched if n not in drugs.values()] + list(drugs.values())
+            refolded = set(drugs.values())
+            gone = sorted(touched - refolded) + sorted(refolded)
             for i in range(0, len(gone), IN_LIST):
                 conn.execute(S.delete().where(S.c.drug.in_(gone[i : i + IN_LIST])))
-            rows = (
-                dict(drug=drug, status=encode_data(status), certain_until=until)
-                for drug, events in store._read_drugs(conn, registry, sorted(drugs.values()))
-                for status, until in [fold(drug, events)]
-            )
-            for chunk in _chunks(rows, PROJECTION_CHUNK):
-                conn.execute(insert(S), chunk)
+            _insert_statuses(conn, store._read_drugs(conn, registry, sorted(refolded)), fold)
             conn.execute(C.update().where(C.c.name == self.name).values(position=last))
             return last - checkpoint
 
@@ -1150,24 +1165,8 @@ class ProjectionTables(StatusProjection):
         def write(conn: Connection) -> int:
             self._checkpoint_for_update(conn)
             head = conn.execute(select(func.max(E.c.position))).scalar() or 0
-            registry = store._aliases(conn)
-            several = {name_key(n) for c, names in registry.groups().items() for n in [c, *names]}
-            spelled = sorted({store._spelling(conn, registry.resolve(c)) for c in registry.groups()})
-
-            def statuses() -> Iterator[tuple[str, list[RecordedEvent]]]:
-                for stream, events in store._scan_streams(conn, head):
-                    if name_key(stream) not in several:
-                        yield stream, events
-                for drug, events in store._read_drugs(conn, registry, spelled):
-                    yield drug, [e for e in events if e.position <= head]
-
             conn.execute(S.delete())
-            count = 0
-            rows = (dict(drug=drug, status=encode_data(status), certain_until=until)
-                    for drug, events in statuses() for status, until in [fold(drug, events)])  # fmt: skip
-            for chunk in _chunks(rows, PROJECTION_CHUNK):
-                conn.execute(insert(S), chunk)
-                count += len(chunk)
+            count = _insert_statuses(conn, store._every_drug(conn, head), fold)
             conn.execute(C.update().where(C.c.name == self.name).values(position=head))
             return count
 
