@@ -79,7 +79,7 @@ def visible(
         if start is not None and start > as_of:
             continue
         out.append(Visible(event, end <= as_of, end, (event.source,) if event.source else ()))
-    return merge_sources(sorted(out, key=occurred_order))
+    return merge_sources(in_occurred_order(out))
 
 
 def same_fact(a: Visible, b: Visible) -> bool:
@@ -98,22 +98,32 @@ def _width(item: Visible) -> int:
 
 def merge_sources(items: list[Visible]) -> list[Visible]:
     """A fact told by a primary source and by the news (or by two stories) is one fact
-    with both sources, dated as precisely as any of them dates it."""
+    with both sources, dated as precisely as any of them dates it. `items` come in
+    occurred order; so does the result."""
     out: list[Visible] = []
-    # A twin is of the same type: only those kept so far are searched.
+    # A twin is of the same type and shares a day with the item: only kept facts of its
+    # type are searched, and those that end before it starts are passed over unasked.
     kept_of_type: dict[str, list[int]] = {}
+    last_days: list[date] = []
+    merged = False
     for item in items:
         candidates = kept_of_type.setdefault(item.event.type, [])
-        twin = next((i for i in candidates if same_fact(out[i], item)), None)
+        twin = None
+        if item.sources and candidates:
+            first = occurred_bounds(item.event)[0] or date.min
+            twin = next((i for i in candidates if last_days[i] >= first and same_fact(out[i], item)), None)
         if twin is None:
             candidates.append(len(out))
             out.append(item)
+            last_days.append(item.last_day)
             continue
         precise = min((out[twin], item), key=lambda v: (_width(v), v.event.position))
         out[twin] = Visible(
             precise.event, precise.certain, precise.last_day, tuple(dict.fromkeys(out[twin].sources + item.sources))
         )
-    return sorted(out, key=occurred_order)
+        last_days[twin] = precise.last_day
+        merged = True
+    return in_occurred_order(out) if merged else out
 
 
 # By interval (an unknown date's ending at its report); same-day milestones fold in
@@ -122,10 +132,36 @@ def merge_sources(items: list[Visible]) -> list[Visible]:
 
 
 def occurred_order(item: Visible) -> tuple:
+    start, last, rank = _days_and_rank(item)
+    return (start, last, rank, _content(item.event), item.event.position)
+
+
+def _days_and_rank(item: Visible) -> tuple[int, int, int]:
     event = item.event
     start = event.date.start.toordinal() if event.date.is_known else 0
-    content = tuple(sorted((k, v if isinstance(v, str) else repr(v)) for k, v in event.attributes.items()))
-    return (start, item.last_day.toordinal(), LIFECYCLE.get(event.type, 99), content, event.position)
+    return (start, item.last_day.toordinal(), LIFECYCLE.get(event.type, 99))
+
+
+def _content(event: RecordedEvent) -> tuple:
+    return tuple(sorted([(k, v if isinstance(v, str) else repr(v)) for k, v in event.attributes.items()]))
+
+
+def in_occurred_order(items: Iterable[Visible]) -> list[Visible]:
+    """`sorted(items, key=occurred_order)`, with the content compared only among items
+    whose days and rank tie (the fold sorts every drug's facts; ties are rare)."""
+    items = list(items)
+    keys = [_days_and_rank(v) for v in items]
+    order = sorted(range(len(items)), key=lambda i: (keys[i], items[i].event.position))
+    out = [items[i] for i in order]
+    i = 0
+    while i < len(order):
+        j = i + 1
+        while j < len(order) and keys[order[j]] == keys[order[i]]:
+            j += 1
+        if j - i > 1:
+            out[i:j] = sorted(out[i:j], key=occurred_order)
+        i = j
+    return out
 
 
 def stage_of(event: RecordedEvent) -> str | None:
@@ -284,12 +320,14 @@ def fold(drug: str, events: Iterable[Visible], as_of: date | None = None) -> Dru
             status.discontinued = True
         elif event.type in ("phase_started", "filing_submitted", "filing_accepted", "approved"):
             status.discontinued = False
+    if events:
+        last = events[-1]
         status.last_event = {
-            "id": event.id,
-            "type": event.type,
-            "date": event.date.to_json(),
-            "summary": describe(event.type, a),
-            "certain": item.certain,
+            "id": last.event.id,
+            "type": last.event.type,
+            "date": last.event.date.to_json(),
+            "summary": describe(last.event.type, last.event.attributes),
+            "certain": last.certain,
         }
     if as_of is not None:
         status.no_development_reported = inactivity(status, events, as_of)
