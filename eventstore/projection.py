@@ -36,10 +36,11 @@ def catch_up(store: EventStore, today: date | None = None) -> int:
     return store.projection().catch_up(lambda drug, events: fold_events(drug, events, today))
 
 
-def rebuild(store: EventStore, today: date | None = None) -> int:
-    """Replay every drug from the start; returns how many drugs it folded."""
+def rebuild(store: EventStore, today: date | None = None, processes: int | None = None) -> int:
+    """Replay every drug from the start; returns how many drugs it folded. `processes`:
+    how many fold at once (None: one per core for a large store)."""
     today = today or today_utc()
-    return store.projection().rebuild(lambda drug, events: fold_events(drug, events, today))
+    return store.projection().rebuild(lambda drug, events: fold_events(drug, events, today), processes)
 
 
 class Projected:

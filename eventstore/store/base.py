@@ -124,8 +124,9 @@ class StatusProjection(abc.ABC):
         in one transaction; returns how many facts that was."""
 
     @abc.abstractmethod
-    def rebuild(self, fold: Fold) -> int:
-        """Replace every row by a fold of the whole log; returns how many drugs."""
+    def rebuild(self, fold: Fold, processes: int | None = None) -> int:
+        """Replace every row by a fold of the whole log; returns how many drugs. The fold
+        may run in `processes` processes (None: as many as pay for the store's size)."""
 
 
 class EventStore(abc.ABC):

@@ -41,9 +41,10 @@ from ..events import (
     RecordedEvent,
     clean_drug_name,
 )
-from . import schema
+from . import fanout, schema
 from .base import AppendResult, EventStore, Fold, ImportCount, PendingFact, StatusProjection, VerifyReport
 from .chain import GENESIS, encode_data, row_hash
+from .fanout import StatusRow
 
 T = TypeVar("T")
 E = schema.events
@@ -825,19 +826,34 @@ class SQLStore(EventStore):
         canonical name, one drug at a time: drugs of one name streamed through the
         (stream_key, version) index, drugs of several names read whole."""
         registry = self._aliases(conn, recorded_by)
-        several = {name_key(n) for c, names in registry.groups().items() for n in [c, *names]}
+        several = self._names_of_several(registry)
         for stream, events in self._scan_streams(conn, head, recorded_by):
             if name_key(stream) not in several:
                 yield stream, events
+        yield from self._drugs_of_several_names(conn, registry, head, recorded_by)
+
+    @staticmethod
+    def _names_of_several(registry: AliasRegistry) -> frozenset[str]:
+        """The name keys of every drug known under several names."""
+        return frozenset(name_key(n) for c, names in registry.groups().items() for n in [c, *names])
+
+    def _drugs_of_several_names(
+        self, conn: Connection, registry: AliasRegistry, head: int, recorded_by: datetime | None = None
+    ) -> Iterator[tuple[str, list[RecordedEvent]]]:
         spelled = sorted({self._spelling(conn, registry.resolve(c)) for c in registry.groups()})
         for drug, events in self._read_drugs(conn, registry, spelled):
             yield drug, [e for e in events if e.position <= head and (recorded_by is None or e.recorded <= recorded_by)]
 
     def _scan_streams(
-        self, conn: Connection, up_to: int, recorded_by: datetime | None = None
+        self,
+        conn: Connection,
+        up_to: int,
+        recorded_by: datetime | None = None,
+        key_range: tuple[str, str | None] | None = None,
     ) -> Iterator[tuple[str, list[RecordedEvent]]]:
-        """Every stream's milestones and retractions up to a position, one stream at a
-        time, read through the (stream_key, version) index so memory holds one stream."""
+        """Every stream's milestones and retractions up to a position (of the streams whose
+        key lies in [low, high), high None: no end), one stream at a time, read through the
+        (stream_key, version) index so memory holds one stream."""
         query = (
             select(*COLUMNS)
             .where(E.c.position <= up_to, E.c.type.not_in([ALIAS, WATCH]))
@@ -845,6 +861,11 @@ class SQLStore(EventStore):
         )
         if recorded_by is not None:
             query = query.where(E.c.recorded <= format_instant(recorded_by))
+        if key_range is not None:
+            low, high = key_range
+            query = query.where(E.c.stream_key >= low)
+            if high is not None:
+                query = query.where(E.c.stream_key < high)
         rows = conn.execute(query.execution_options(stream_results=True, yield_per=PAGE))
         current, events = "", list[RecordedEvent]()
         for row in rows:
@@ -1093,17 +1114,17 @@ def _reason(reason: str) -> str:
     return " ".join(reason.split())
 
 
-def _insert_statuses(conn: Connection, drugs: Iterable[tuple[str, list[RecordedEvent]]], fold: Fold) -> int:
-    """Fold each drug and insert its status row, PROJECTION_CHUNK rows a statement;
-    returns how many rows."""
-    rows = (
-        dict(drug=drug, status=encode_data(status), certain_until=until)
-        for drug, events in drugs
-        for status, until in [fold(drug, events)]
-    )
+def _folded(drugs: Iterable[tuple[str, list[RecordedEvent]]], fold: Fold) -> Iterator[StatusRow]:
+    for drug, events in drugs:
+        status, until = fold(drug, events)
+        yield drug, encode_data(status), until
+
+
+def _insert_statuses(conn: Connection, rows: Iterable[StatusRow]) -> int:
+    """Insert status rows, PROJECTION_CHUNK a statement; returns how many."""
     count = 0
     for chunk in _chunks(rows, PROJECTION_CHUNK):
-        conn.execute(insert(schema.drug_status), chunk)
+        conn.execute(insert(schema.drug_status), [dict(drug=d, status=s, certain_until=u) for d, s, u in chunk])
         count += len(chunk)
     return count
 
@@ -1139,6 +1160,12 @@ class ProjectionTables(StatusProjection):
             touched, last = store._touched_after(conn, checkpoint)
             if last == checkpoint:
                 return 0
+            workers = fanout.default_processes(last - checkpoint, store)
+            if workers > 1 and (last - checkpoint) * 2 >= last:
+                # Most of the log is new (a first import, say): refolding all of it across
+                # processes is faster than reading the touched drugs back one query at a time.
+                self._refold_all(conn, last, fold, workers)
+                return last - checkpoint
             registry = store._aliases(conn)
             drugs: dict[str, str] = {}  # key → the canonical name, as the store spells it
             for name in touched:
@@ -1149,28 +1176,42 @@ class ProjectionTables(StatusProjection):
             gone = sorted(touched - refolded) + sorted(refolded)
             for i in range(0, len(gone), IN_LIST):
                 conn.execute(S.delete().where(S.c.drug.in_(gone[i : i + IN_LIST])))
-            _insert_statuses(conn, store._read_drugs(conn, registry, sorted(refolded)), fold)
+            _insert_statuses(conn, _folded(store._read_drugs(conn, registry, sorted(refolded)), fold))
             conn.execute(C.update().where(C.c.name == self.name).values(position=last))
             return last - checkpoint
 
         return store._run(write, write=True)
 
-    def rebuild(self, fold: Fold) -> int:
+    def rebuild(self, fold: Fold, processes: int | None = None) -> int:
         """Replace every row by a fold of the log up to its head, streaming it one stream at
         a time and writing rows in chunks inside one transaction, so memory holds one stream
-        and one chunk. Drugs known under several names are read whole."""
-        S, C = schema.drug_status, schema.checkpoints
-        store = self.store
+        and one chunk. Drugs known under several names are read whole. A large store's
+        streams are folded by one process per core (`processes`: how many; 1: none)."""
 
         def write(conn: Connection) -> int:
             self._checkpoint_for_update(conn)
             head = conn.execute(select(func.max(E.c.position))).scalar() or 0
-            conn.execute(S.delete())
-            count = _insert_statuses(conn, store._every_drug(conn, head), fold)
-            conn.execute(C.update().where(C.c.name == self.name).values(position=head))
-            return count
+            workers = fanout.default_processes(head, self.store) if processes is None else processes
+            return self._refold_all(conn, head, fold, workers)
 
-        return store._run(write, write=True)
+        return self.store._run(write, write=True)
+
+    def _refold_all(self, conn: Connection, head: int, fold: Fold, workers: int) -> int:
+        """Replace every row by a fold of the log up to `head` and move the checkpoint
+        there; the caller holds the checkpoint row. Returns how many rows."""
+        S, C = schema.drug_status, schema.checkpoints
+        store = self.store
+        conn.execute(S.delete())
+        if workers > 1 and fanout.can_fan_out(store):
+            registry = store._aliases(conn)
+            several = store._names_of_several(registry)
+            ranges = fanout.shares(conn, head, workers * fanout.SHARES_PER_WORKER)
+            count = _insert_statuses(conn, fanout.fold_shares(store, head, fold, several, ranges, workers))
+            count += _insert_statuses(conn, _folded(store._drugs_of_several_names(conn, registry, head), fold))
+        else:
+            count = _insert_statuses(conn, _folded(store._every_drug(conn, head), fold))
+        conn.execute(C.update().where(C.c.name == self.name).values(position=head))
+        return count
 
     def _checkpoint_for_update(self, conn: Connection) -> int:
         C = schema.checkpoints

@@ -3,6 +3,7 @@ over SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -392,3 +393,65 @@ def test_an_import_streams_in_chunks_and_a_bad_line_late_stores_nothing(store):
         store.import_stream(iter_lines(_plain_lines(total + 5, bad_at=total)))
     assert store.head()[0] == total  # chunks of the failed file written before the bad line were rolled back
     assert store.verify().sound
+
+
+def _recording_fold(folded_by):
+    """The projection's fold, writing the id of the process that ran it to a file."""
+    from datetime import date
+
+    from eventstore.projection import fold_events
+
+    def fold(drug, events):
+        with folded_by.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return fold_events(drug, events, date(2026, 1, 1))
+
+    return fold
+
+
+def _folded_by_workers(folded_by) -> set[str]:
+    return set(folded_by.read_text().split()) - {str(os.getpid())}
+
+
+def _forty_drugs(store) -> None:
+    store.append([NewEvent(f"drug-{i}", "phase_started", f"2019-{1 + i % 12:02d}", {"phase": "1"}) for i in range(40)])
+    store.append([phase(f"drug-{i}", source=f"https://example.org/{i}") for i in range(0, 40, 3)])
+    store.append([approval(f"drug-{i}") for i in range(0, 40, 5)])
+    store.add_alias("drug-7", "drug-1", merge=True)  # a drug under two names is folded by the caller
+    store.retract(store.read_drug("drug-2")[0].id, "misread")
+
+
+def test_a_rebuild_across_processes_equals_one_in_a_single_process(store, tmp_path):
+    from eventstore.store import fanout
+
+    assert fanout.can_fan_out(store)
+    _forty_drugs(store)
+    folded_by = tmp_path / "pids"
+    fold = _recording_fold(folded_by)
+    tables = store.projection()
+    tables.rebuild(fold, processes=1)
+    alone = tables.load()
+    assert len(alone) == 39 and not _folded_by_workers(folded_by)
+    tables.rebuild(fold, processes=3)
+    assert tables.load() == alone
+    assert len(_folded_by_workers(folded_by)) >= 2
+
+
+def test_a_catch_up_over_mostly_new_facts_folds_across_processes(store, tmp_path, monkeypatch):
+    from eventstore.store import fanout
+
+    _forty_drugs(store)
+    folded_by = tmp_path / "pids"
+    fold = _recording_fold(folded_by)
+    tables = store.projection()
+    monkeypatch.setattr(fanout, "default_processes", lambda events, store: 3)
+    assert tables.catch_up(fold) == store.head()[0]
+    assert len(_folded_by_workers(folded_by)) >= 2
+    caught_up = tables.load()
+    tables.rebuild(fold, processes=1)
+    assert tables.load() == caught_up
+    # A few facts past the checkpoint are refolded drug by drug, in this process.
+    folded_by.unlink()
+    store.append([approval("drug-3", "2020-01-02")])
+    assert tables.catch_up(fold) == 1
+    assert folded_by.read_text().split() == [str(os.getpid())]
