@@ -8,14 +8,13 @@ read the log up to a head the caller fixed, so what they see is what the caller 
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Connection, func, select
 
 from ..aliases import name_key
+from ..workers import forkable, forked_pool, usable_cores
 from .chain import encode_data
 from .schema import events as E
 
@@ -37,8 +36,7 @@ def default_processes(events: int, store: SQLStore) -> int:
     large store that other processes can open; else one (no fan-out)."""
     if events < FANOUT_MIN_EVENTS or not can_fan_out(store):
         return 1
-    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
-    return len(cores)
+    return usable_cores()
 
 
 def can_fan_out(store: SQLStore) -> bool:
@@ -46,7 +44,7 @@ def can_fan_out(store: SQLStore) -> bool:
     database lives in one process only)."""
     database = store.engine.url.database
     in_memory = store.engine.dialect.name == "sqlite" and database in (None, "", ":memory:")
-    return "fork" in multiprocessing.get_all_start_methods() and not in_memory
+    return forkable() and not in_memory
 
 
 def shares(conn: Connection, head: int, count: int) -> list[tuple[str, str | None]]:
@@ -79,8 +77,7 @@ def fold_shares(
 ) -> Iterator[StatusRow]:
     """The status row of every stream in the ranges whose name key is not left out,
     folded by `processes` forked workers, in key order."""
-    context = multiprocessing.get_context("fork")
-    with context.Pool(processes, initializer=_start_worker, initargs=(store.url, fold, left_out)) as pool:
+    with forked_pool(processes, _start_worker, (store.url, fold, left_out)) as pool:
         for rows in pool.imap(_fold_share, [(low, high, head) for low, high in ranges]):
             yield from rows
 

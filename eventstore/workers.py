@@ -1,0 +1,27 @@
+"""Work spread over forked processes: what a rebuild's fold and an import's parsing use.
+Forked, because the work they are given (a fold that closes over today's date, say)
+could not be pickled, and because a fork starts in milliseconds."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from multiprocessing.pool import Pool
+
+
+def forkable() -> bool:
+    """Whether this platform forks (Windows does not)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def forked_pool(processes: int, initializer=None, initargs: tuple = ()) -> Pool:
+    """A pool of forked workers; they inherit this process's memory, so the initializer
+    and its arguments are never pickled."""
+    return multiprocessing.get_context("fork").Pool(processes, initializer=initializer, initargs=initargs)
