@@ -6,7 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import islice
+from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from .dates import parse_instant
@@ -27,6 +30,7 @@ from .events import (
 from .expectations import NewExpectation, Window
 from .store.base import PendingFact
 from .store.chain import encode_data, row_hash
+from .workers import forkable, forked_pool
 
 STORE_FIELDS = {"id", "position", "version", "recorded", "hash"}
 EVENT_FIELDS = {"drug", "type", "date", "source", "quote", "note", "reported", "idempotency_key", "corrects"} | set(
@@ -314,6 +318,9 @@ def _store_fields(obj: dict[str, Any]) -> str | None:
     return event_id
 
 
+CHAIN_FIELDS = ("position", "hash", "recorded", "version", "id")
+
+
 class ExportChain:
     """Where consecutive lines carry their positions and hashes, recompute the chain, so
     an export edited by hand is refused rather than imported. Fed one line at a time."""
@@ -321,8 +328,17 @@ class ExportChain:
     def __init__(self) -> None:
         self.previous: tuple[int, str] | None = None
 
+    def follow(self, line: str) -> None:
+        """Take the chain up after a line checked elsewhere (by another worker)."""
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            obj = None  # that line's own check reports it
+        if isinstance(obj, dict) and all(obj.get(k) is not None for k in CHAIN_FIELDS):
+            self.previous = (obj["position"], obj["hash"])
+
     def check(self, obj: dict[str, Any], fact: PendingFact) -> None:
-        if not all(obj.get(k) is not None for k in ("position", "hash", "recorded", "version", "id")):
+        if not all(obj.get(k) is not None for k in CHAIN_FIELDS):
             self.previous = None
             return
         if self.previous is not None and self.previous[0] == obj["position"] - 1:
@@ -345,12 +361,53 @@ class ExportChain:
         self.previous = (obj["position"], obj["hash"])
 
 
-def iter_lines(lines: Iterable[str], name: str = "-") -> Iterator[PendingFact]:
+PARSE_BATCH = 2_000  # lines a worker parses at a time
+PARSE_AHEAD = 4  # batches per worker parsed ahead of the caller at most: what bounds memory
+
+
+def iter_lines(lines: Iterable[str], name: str = "-", workers: int = 0) -> Iterator[PendingFact]:
     """Parse lines as they come, each fact checked before it is yielded; a bad line
     raises with its number. An import that stores what this yields in one transaction
-    stores nothing of a file with a bad line anywhere."""
+    stores nothing of a file with a bad line anywhere.
+    With `workers`, a file longer than PARSE_BATCH lines is parsed by that many forked
+    processes, a batch each at a time, while the caller stores what came before: facts
+    and errors still come in the file's order, and memory holds a few batches."""
+    numbered = enumerate(lines, 1)
+    first = list(islice(numbered, PARSE_BATCH))
+    yield from _parse_numbered(first, name)
+    if len(first) < PARSE_BATCH:
+        return
+    if workers < 1 or not forkable():
+        yield from _parse_numbered(numbered, name, _last_line(first))
+        return
+    with forked_pool(workers) as pool:
+        ahead: deque[AsyncResult] = deque()
+        previous = _last_line(first)
+        while batch := list(islice(numbered, PARSE_BATCH)):
+            ahead.append(pool.apply_async(_parse_batch, (batch, name, previous)))
+            previous = _last_line(batch) or previous
+            if len(ahead) >= workers * PARSE_AHEAD:
+                yield from ahead.popleft().get()
+        while ahead:
+            yield from ahead.popleft().get()
+
+
+def _last_line(numbered: list[tuple[int, str]]) -> str | None:
+    return next((line for _, line in reversed(numbered) if line.strip()), None)
+
+
+def _parse_batch(numbered: list[tuple[int, str]], name: str, previous: str | None) -> list[PendingFact]:
+    return list(_parse_numbered(numbered, name, previous))
+
+
+def _parse_numbered(
+    numbered: Iterable[tuple[int, str]], name: str, previous: str | None = None
+) -> Iterator[PendingFact]:
+    """Parse numbered lines; `previous` is the line before the first, for the chain."""
     chain = ExportChain()
-    for number, line in enumerate(lines, 1):
+    if previous is not None:
+        chain.follow(previous)
+    for number, line in numbered:
         if not line.strip():
             continue
         try:

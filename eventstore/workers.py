@@ -1,4 +1,4 @@
-"""Work spread over forked processes: what a rebuild's fold and an import's parsing use.
+"""Work spread over forked processes: what a rebuild, or a catch-up over a large import, folds with.
 Forked, because the work they are given (a fold that closes over today's date, say)
 could not be pickled, and because a fork starts in milliseconds."""
 

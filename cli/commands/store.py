@@ -16,6 +16,7 @@ from eventstore.events import AGENCY_REQUIRED, UNKNOWN_AGENCY
 from eventstore.jsonl import MAX_LINE, export_lines, iter_lines
 from eventstore.status import describe
 from eventstore.store.grants import grant_statements
+from eventstore.workers import usable_cores
 
 from ..files import read_lines as read_file_lines
 from ..options import attribute_options, attributes, event_type_argument
@@ -362,9 +363,10 @@ def import_(ctx, files):
       milestones import seeds/founding-events.jsonl
     """
     store = obj(ctx).store()
+    parsers = usable_cores() - 1  # the other core stores what they parse
     for name in files:
         show = _progress(name) if sys.stderr.isatty() else None
-        count = store.import_stream(iter_lines(read_file_lines(name, MAX_LINE), name), show)
+        count = store.import_stream(iter_lines(read_file_lines(name, MAX_LINE), name, parsers), show)
         start = "\r" if show else ""  # over the progress line
         click.echo(f"{start}{name}: {count.stored} stored, {count.present} already present", err=True)
     refresh_projection(store)
