@@ -37,6 +37,7 @@ REJECTION = "rejection"
 WATCHLIST_STREAM = " watchlist"
 REJECTIONS_STREAM = " rejections"
 
+_VOCABULARIES = {"phase": PHASES, "pathway": PATHWAYS, "designation": DESIGNATIONS}
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,15}")
 MAX_TEXT = 2000
 MAX_NAME = 200
@@ -50,10 +51,11 @@ def _clean_text(value: Any, what: str, limit: int) -> str:
         raise InvalidEvent(f"{what} is empty")
     if "\x00" in text:
         raise InvalidEvent(f"{what} contains a NUL character")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidEvent(f"{what} is not valid Unicode text (a lone surrogate)") from None
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidEvent(f"{what} is not valid Unicode text (a lone surrogate)") from None
     if len(text) > limit:
         raise InvalidEvent(f"{what} is longer than {limit} characters")
     return text
@@ -71,7 +73,7 @@ def _clean_attribute(name: str, value: Any) -> str | list[str]:
         cleaned = [_clean_text(item, f"an entry of {name}", MAX_NAME) for item in items]
         return list(dict.fromkeys(cleaned))
     text = _clean_text(value, name, MAX_TEXT)
-    vocabulary = {"phase": PHASES, "pathway": PATHWAYS, "designation": DESIGNATIONS}.get(name)
+    vocabulary = _VOCABULARIES.get(name)
     if vocabulary is not None:
         text = text.lower().removeprefix("phase ").strip()
         if text not in vocabulary:

@@ -54,6 +54,18 @@ REJECTION_FIELDS = {
     "proposal_key",
     "idempotency_key",
 }
+# The fields a line of each type may have, the store's own included.
+_FIELDS = {
+    kind: fields | STORE_FIELDS
+    for kind, fields in (
+        (RETRACTION, RETRACTION_FIELDS),
+        (ALIAS, ALIAS_FIELDS),
+        (EXPECTATION, EXPECTATION_FIELDS),
+        (WATCH, WATCH_FIELDS),
+        (REJECTION, REJECTION_FIELDS),
+    )
+}
+_EVENT_AND_STORE_FIELDS = EVENT_FIELDS | STORE_FIELDS
 # A line of a review file (`ingest --review`): a proposed event, the reader's verdict, and
 # what the extractor said of it.
 REVIEW_FIELDS = {"review", "confidence", "reason"}
@@ -97,14 +109,8 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
     kind = obj.get("type")
     if not isinstance(kind, str):
         raise InvalidEvent("type must be text")
-    allowed = {
-        RETRACTION: RETRACTION_FIELDS,
-        ALIAS: ALIAS_FIELDS,
-        EXPECTATION: EXPECTATION_FIELDS,
-        WATCH: WATCH_FIELDS,
-        REJECTION: REJECTION_FIELDS,
-    }.get(kind, EVENT_FIELDS) | STORE_FIELDS
-    unknown = sorted(set(obj) - allowed)
+    allowed = _FIELDS.get(kind, _EVENT_AND_STORE_FIELDS)
+    unknown = None if allowed.issuperset(obj) else sorted(set(obj) - allowed)
     if unknown:
         raise InvalidEvent(f"unknown field(s) for a {kind!r} line: {', '.join(map(str, unknown))[:200]}")
     event_id = _store_fields(obj)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 GENESIS = "0" * 64
@@ -16,6 +17,8 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 def encode_data(data: Any) -> str:
     """The canonical text of an event's data column (or any JSON value): sorted keys, no
     spaces, UTF-8."""
+    if type(data) is str:  # what the encoder returns for text, without its own dispatch
+        return encode_basestring(data)
     return _CANONICAL.encode(data)
 
 
