@@ -11,6 +11,8 @@ from ..errors import DEFAULT_LOCK_TIMEOUT, LockTimeout, MilestonesError, StoreUn
 from .schema import APPEND_ONLY_MESSAGE
 from .sql import APPEND_ONLY, DENIED, NO_STORE, REFUSED, SQLStore
 
+WRITER_CACHE_KIB = 65_536  # page cache of a connection that writes: SQLite takes it only as it fills
+
 
 class SQLiteStore(SQLStore):
     def __init__(self, url: str, application_name: str = "milestones", lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
@@ -35,6 +37,10 @@ class SQLiteStore(SQLStore):
         @event.listens_for(engine, "begin")
         def begin(conn):
             write = conn.get_execution_options().get("milestones_write")
+            if write:
+                # Keys are hashes, so a large write inserts all over the key index: with
+                # SQLite's default 2 MB of cache each insert reads its page back from disk.
+                conn.exec_driver_sql(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         super().__init__(url, engine)
