@@ -516,12 +516,8 @@ class SQLStore(EventStore):
         stored = {e.id: e for e in self._select_in(conn, E.c.id, [f.id for f in facts if f.id])}
         # A fact whose idempotency key is stored was imported before: nothing to check again
         # (a retraction imported twice would otherwise be refused as retracting twice).
-        keyed = {
-            e.idempotency_key
-            for e in self._select_in(
-                conn, E.c.idempotency_key, [f.idempotency_key for f in facts if f.idempotency_key and not f.id]
-            )
-        }
+        asked = [f.idempotency_key for f in facts if f.idempotency_key and not f.id]
+        keyed = self._stored_keys(conn, asked)
         fresh: list[PendingFact] = []
         pending_ids: dict[str, PendingFact] = {}
         retracted_here: set[str] = set()
@@ -562,7 +558,7 @@ class SQLStore(EventStore):
             created[-1] = None  # decided by the insert: an idempotency key may be known
             if fact.id:
                 pending_ids[fact.id] = fact
-        results = iter(self._insert(conn, fresh, {}, state.head) if fresh else [])
+        results = iter(self._insert(conn, fresh, {}, state.head, absent_keys=set(asked) - keyed) if fresh else [])
         return [next(results).created if c is None else c for c in created]
 
     def _retractable(self, conn: Connection, event_id: str, aliases_too: bool = False) -> RecordedEvent:
@@ -624,10 +620,12 @@ class SQLStore(EventStore):
         facts: Sequence[PendingFact],
         expected: Mapping[str, int],
         head: Head,
+        absent_keys: set[str] | frozenset[str] = frozenset(),
     ) -> list[AppendResult]:
         """Give each new fact its position, version, time and hash, and insert them;
-        the caller holds the append lock and has read the head."""
-        keys = [f.idempotency_key for f in facts if f.idempotency_key]
+        the caller holds the append lock and has read the head (and may know keys to be
+        absent from the store: they are not looked up again)."""
+        keys = [f.idempotency_key for f in facts if f.idempotency_key and f.idempotency_key not in absent_keys]
         known = {e.idempotency_key: e for e in self._select_in(conn, E.c.idempotency_key, keys)} if keys else {}
         results: list[AppendResult | None] = [None] * len(facts)
         fresh: list[tuple[int, PendingFact]] = []
@@ -725,6 +723,15 @@ class SQLStore(EventStore):
         return versions, spellings
 
     # -- reading -------------------------------------------------------------------------
+    def _stored_keys(self, conn: Connection, keys: Sequence[str]) -> set[str]:
+        """Which of the idempotency keys the store holds."""
+        found: set[str] = set()
+        keys = list(dict.fromkeys(keys))
+        for i in range(0, len(keys), IN_LIST):
+            query = select(E.c.idempotency_key).where(E.c.idempotency_key.in_(keys[i : i + IN_LIST]))
+            found.update(conn.execute(query).scalars())
+        return found
+
     def _select_in(self, conn: Connection, column, values: Sequence[Any]) -> list[RecordedEvent]:
         out: list[RecordedEvent] = []
         values = list(dict.fromkeys(values))
