@@ -132,3 +132,30 @@ def test_intervals_decide_when_both_are_given():
     assert not same_milestone("approved", {}, "approved", {}, may, june)
     assert same_milestone("approved", {}, "approved", {}, may, year)
     assert same_milestone("approved", {}, "approved", {}, (None, date(2024, 5, 2)), may)
+
+
+def test_an_event_made_from_a_row_is_the_one_the_constructor_makes():
+    import dataclasses
+    import inspect
+
+    fields = dict(
+        id="0190c0de-0000-7000-8000-00000000000a",
+        position=3,
+        stream="examplimab",
+        version=2,
+        type="approved",
+        date=PartialDate.parse("2024-Q2"),
+        reported=PartialDate.parse("2024-07-01"),
+        recorded=datetime(2024, 7, 2, tzinfo=timezone.utc),
+        data={"attributes": {"agency": "FDA"}},
+        retracts=None,
+        idempotency_key="k",
+        hash="0" * 64,
+    )
+    assert list(inspect.signature(RecordedEvent.from_row).parameters) == [
+        f.name for f in dataclasses.fields(RecordedEvent)
+    ]
+    made = RecordedEvent.from_row(**fields)
+    assert made == RecordedEvent(**fields) and hash(made) == hash(RecordedEvent(**fields))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.stream = "other"  # type: ignore[misc]

@@ -95,20 +95,24 @@ def day_bounds(when: PartialDate) -> tuple[int | None, int | None]:
 
 def row_to_event(row: Sequence[Any]) -> RecordedEvent:
     position, id_, stream, version, type_, occurred, reported, recorded, data, retracts, key, hash_ = row
-    return RecordedEvent(
-        id=id_,
-        position=position,
-        stream=stream,
-        version=version,
-        type=type_,
-        date=PartialDate.parse(occurred),
-        reported=PartialDate.parse(reported),
-        recorded=parse_instant(recorded),
-        data=json.loads(data),
-        retracts=retracts,
-        idempotency_key=key,
-        hash=hash_,
+    return RecordedEvent.from_row(
+        id_,
+        position,
+        stream,
+        version,
+        type_,
+        PartialDate.parse(occurred),
+        PartialDate.parse(reported),
+        _stored_instant(recorded),
+        json.loads(data),
+        retracts,
+        key,
+        hash_,
     )
+
+
+# The rows of one transaction share their recorded instant; a datetime is immutable.
+_stored_instant = lru_cache(maxsize=4096)(parse_instant)
 
 
 # Ids must differ, not be secret: a generator seeded from the system's entropy, without
