@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import click
-import icalendar
 
 from eventstore import queries
 from eventstore.dates import parse_cutoff_day, parse_cutoff_instant, parse_start_day, today_utc
@@ -228,6 +227,8 @@ def watch_list(ctx, fmt):
 def to_ical(found) -> str:
     """One all-day event per expectation, spanning its window (RFC 5545, written by the
     icalendar library: escaping, line folding and CRLFs are its business)."""
+    import icalendar  # only this command needs it: not loaded at every start
+
     feed = icalendar.Calendar()
     feed.add("prodid", "-//milestones//expected milestones//EN")
     feed.add("version", "2.0")
