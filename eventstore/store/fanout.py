@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from ..aliases import name_key
 from ..workers import forkable, forked_pool, usable_cores
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from .sql import SQLStore
 
 FANOUT_MIN_EVENTS = 50_000  # below this many events, starting processes costs about what it saves
-SHARES_PER_WORKER = 4  # several shares each: a worker dealt dense streams does not hold up the rest
+SHARES_PER_WORKER = 16  # small shares: a worker dealt dense streams does not hold up the rest, and
+# the rows a share sends back stay a few MB
+SAMPLES_PER_SHARE = 64  # positions read to place the shares' bounds
 
 StatusRow = tuple[str, str, int]  # drug, its status as canonical JSON, certain-until day ordinal
 
@@ -48,23 +50,20 @@ def can_fan_out(store: SQLStore) -> bool:
 
 
 def shares(conn: Connection, head: int, count: int) -> list[tuple[str, str | None]]:
-    """Ranges [low, high) of stream keys, about equal in events; None: no upper end."""
-    query = (
-        select(E.c.stream_key, func.count())
-        .where(E.c.position <= head)
-        .group_by(E.c.stream_key)
-        .order_by(E.c.stream_key)
-    )
-    sizes = conn.execute(query).all()
-    total = sum(size for _, size in sizes)
-    bounds: list[str] = []
-    running = 0
-    for key, size in sizes:
-        if running >= total * (len(bounds) + 1) / count:
-            bounds.append(key)
-        running += size
-    lows = ["", *bounds]
-    return [(low, high) for low, high in zip(lows, [*bounds, None])]
+    """Ranges [low, high) of stream keys, about equal in events; None: no upper end.
+    Positions are gapless, so the streams of evenly spaced positions sample the log by
+    its events: their quantiles split it without reading it all."""
+    from .sql import IN_LIST  # sql.py imports this module
+
+    step = max(1, head // (count * SAMPLES_PER_SHARE))
+    sampled: list[str] = []
+    positions = list(range(1, head + 1, step))
+    for i in range(0, len(positions), IN_LIST):
+        query = select(E.c.stream_key).where(E.c.position.in_(positions[i : i + IN_LIST]))
+        sampled += conn.execute(query).scalars()
+    sampled.sort()
+    bounds = sorted({sampled[len(sampled) * i // count] for i in range(1, count)} - {""})
+    return list(zip(["", *bounds], [*bounds, None]))
 
 
 def fold_shares(

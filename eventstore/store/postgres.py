@@ -75,7 +75,10 @@ class PostgresStore(SQLStore):
             return REFUSED
         return None
 
-    def _probe_indexes(self, conn) -> None:
+    def _prepare_import(self, conn) -> None:
+        """For the rest of the transaction, look keys up through the indexes: an import's
+        own rows, not yet counted in the planner's statistics, must not turn each chunk's
+        lookups into scans of the whole table (413 s for 100k events before, 16 s after)."""
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
 
     def _explain(self, error: Exception) -> MilestonesError:

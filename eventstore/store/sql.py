@@ -232,10 +232,8 @@ class SQLStore(EventStore):
     def _lock_for_initialize(self, conn: Connection) -> None:
         """Keep concurrent `init`s from racing to create the same tables."""
 
-    def _probe_indexes(self, conn: Connection) -> None:
-        """For the rest of the transaction, look keys up through the indexes: an import's
-        own rows, not yet counted in the planner's statistics, must not turn each chunk's
-        lookups into scans of the whole table."""
+    def _prepare_import(self, conn: Connection) -> None:
+        """Set the transaction up for a large import, as the dialect needs."""
 
     # -- transactions and errors -----------------------------------------------------
     def _run(self, work: Callable[[Connection], T], write: bool = False) -> T:
@@ -511,7 +509,7 @@ class SQLStore(EventStore):
 
     def _start_import(self, conn: Connection) -> _ImportState:
         head = self._lock_and_read_head(conn)
-        self._probe_indexes(conn)
+        self._prepare_import(conn)
         return _ImportState(head, self._aliases(conn, alias_count=head.alias_count))
 
     def _import_chunk(self, conn: Connection, state: _ImportState, facts: Sequence[PendingFact]) -> list[bool]:
