@@ -268,8 +268,8 @@ def cli_import(url: str, path: Path) -> tuple[float, int]:
 
 def schema_floor(source_url: str, target_url: str) -> float:
     """Insert the rows an import wrote, read back beforehand, into an empty store of our
-    schema (its indexes, constraints and triggers) in one transaction, through the same
-    driver path the store writes with."""
+    schema (its indexes, constraints and triggers) in one transaction set up as an
+    import's is, through the same driver path the store writes with."""
     from eventstore.store.sql import INSERT_COLUMNS
 
     source = eventstore.open_store(source_url)
@@ -286,6 +286,7 @@ def schema_floor(source_url: str, target_url: str) -> float:
         with target.engine.connect() as conn:
             conn.execution_options(milestones_write=True)
             with conn.begin():
+                target._prepare_import(conn)  # what an import's transaction gets
                 target._write_rows(conn, rows)
 
     seconds = timed(run)
