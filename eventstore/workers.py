@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+from collections.abc import Callable
 from multiprocessing.pool import Pool
 
 
@@ -21,7 +23,15 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
-def forked_pool(processes: int, initializer=None, initargs: tuple = ()) -> Pool:
+def forked_pool(processes: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> Pool:
     """A pool of forked workers; they inherit this process's memory, so the initializer
     and its arguments are never pickled."""
-    return multiprocessing.get_context("fork").Pool(processes, initializer=initializer, initargs=initargs)
+    return multiprocessing.get_context("fork").Pool(processes, _start, (initializer, initargs))
+
+
+def _start(initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    # Ctrl-C reaches the whole process group: the caller stops the pool and says so once,
+    # where each worker would print its own traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
