@@ -61,6 +61,8 @@ def shares(conn: Connection, head: int, count: int) -> list[tuple[str, str | Non
     for i in range(0, len(positions), IN_LIST):
         query = select(E.c.stream_key).where(E.c.position.in_(positions[i : i + IN_LIST]))
         sampled += conn.execute(query).scalars()
+    if not sampled:
+        return [("", None)]
     sampled.sort()
     bounds = sorted({sampled[len(sampled) * i // count] for i in range(1, count)} - {""})
     return list(zip(["", *bounds], [*bounds, None]))
@@ -85,7 +87,7 @@ def _start_worker(url: str, fold: Fold, left_out: frozenset[str]) -> None:
     from . import open_store  # the package imports the store, which imports this module
 
     global _worker
-    _worker = (cast("SQLStore", open_store(url, application_name="milestones rebuild worker")), fold, left_out)
+    _worker = (cast("SQLStore", open_store(url, application_name="milestones fold worker")), fold, left_out)
 
 
 def _fold_share(share: tuple[str, str | None, int]) -> list[StatusRow]:
