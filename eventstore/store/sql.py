@@ -202,7 +202,7 @@ class SQLStore(EventStore):
         self._versions_sql = (
             "SELECT v.column1, (SELECT max(version) FROM milestone_events e "
             "WHERE e.stream_key = v.column1), (SELECT stream FROM milestone_events e "
-            "WHERE e.stream_key = v.column1 ORDER BY version DESC LIMIT 1) FROM (VALUES {}) AS v"
+            "WHERE e.stream_key = v.column1 ORDER BY version DESC LIMIT 1) FROM {} AS v"
         )
         self._head_sql = (
             f"SELECT h.position, h.hash, h.recorded, "
@@ -212,6 +212,15 @@ class SQLStore(EventStore):
         )
 
     # -- what the dialects supply --------------------------------------------------
+    def _is_in(self, column: Any, values: Sequence[Any]) -> Any:
+        """`column IN (values)`, as the dialect reads a long list fastest."""
+        return column.in_(values)
+
+    def _versions_query(self, keys: Sequence[str]) -> tuple[str, tuple]:
+        """The versions statement for these stream keys, and its parameters."""
+        values = ", ".join([f"({self._placeholder})"] * len(keys))
+        return self._versions_sql.format(f"(VALUES {values})"), tuple(keys)
+
     def _lock_for_append(self, conn: Connection) -> None:
         """Serialise appenders until commit, so positions follow commit order."""
         raise NotImplementedError
@@ -715,9 +724,9 @@ class SQLStore(EventStore):
         keys = list({name_key(s) for s in streams})
         for i in range(0, len(keys), IN_LIST):
             chunk = keys[i : i + IN_LIST]
-            sql = self._versions_sql.format(", ".join([f"({self._placeholder})"] * len(chunk)))
+            sql, parameters = self._versions_query(chunk)
             cursor = conn.connection.cursor()
-            cursor.execute(sql, tuple(chunk))
+            cursor.execute(sql, parameters)
             for key, version, spelling in cursor.fetchall():
                 if version is not None:
                     versions[key], spellings[key] = version, spelling
@@ -730,7 +739,7 @@ class SQLStore(EventStore):
         found: set[str] = set()
         keys = list(dict.fromkeys(keys))
         for i in range(0, len(keys), IN_LIST):
-            query = select(E.c.idempotency_key).where(E.c.idempotency_key.in_(keys[i : i + IN_LIST]))
+            query = select(E.c.idempotency_key).where(self._is_in(E.c.idempotency_key, keys[i : i + IN_LIST]))
             found.update(conn.execute(query).scalars())
         return found
 
@@ -738,7 +747,8 @@ class SQLStore(EventStore):
         out: list[RecordedEvent] = []
         values = list(dict.fromkeys(values))
         for i in range(0, len(values), IN_LIST):
-            out += [row_to_event(r) for r in conn.execute(select(*COLUMNS).where(column.in_(values[i : i + IN_LIST])))]
+            query = select(*COLUMNS).where(self._is_in(column, values[i : i + IN_LIST]))
+            out += [row_to_event(r) for r in conn.execute(query)]
         return out
 
     def _aliases(
@@ -918,7 +928,11 @@ class SQLStore(EventStore):
             chunk = drugs[start : start + IN_LIST]
             owner = {name_key(name): drug for drug in chunk for name in [drug, *other_names.get(name_key(drug), [])]}
             found: dict[str, list[RecordedEvent]] = {drug: [] for drug in chunk}
-            query = select(*COLUMNS).where(E.c.stream_key.in_(list(owner)), E.c.type != ALIAS).order_by(E.c.position)
+            query = (
+                select(*COLUMNS)
+                .where(self._is_in(E.c.stream_key, list(owner)), E.c.type != ALIAS)
+                .order_by(E.c.position)
+            )
             for row in conn.execute(query):
                 found[owner[name_key(row[2])]].append(row_to_event(row))
             yield from found.items()
