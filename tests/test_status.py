@@ -6,6 +6,8 @@ import itertools
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from eventstore.dates import PartialDate
 from eventstore.events import RecordedEvent
@@ -218,3 +220,25 @@ def test_one_fact_from_two_sources_is_shown_once_with_both():
     assert len(visible(same_source, today=date(2026, 1, 1))) == 2  # one source telling two approvals
     apart = [event("approved", "2019-01", source="a.txt"), event("approved", "2019-05", source="b.txt")]
     assert len(visible(apart, today=date(2026, 1, 1))) == 2  # dates that cannot meet
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["2019", "2019-03", "2019-03-04", "2019-Q1", None]),
+            st.sampled_from(["phase_started", "results_reported", "approved"]),
+            st.sampled_from(["1", "2", "3"]),
+            st.sampled_from(["melanoma", "NSCLC", None]),
+        ),
+        max_size=12,
+    )
+)
+def test_the_occurred_order_compares_content_only_among_ties_and_still_sorts_alike(rows):
+    from eventstore.status import Visible, in_occurred_order, occurred_bounds, occurred_order
+
+    items = []
+    for when, type_, phase, indication in rows:
+        attributes = {"phase": phase, **({"indication": indication} if indication else {})}
+        e = event(type_, when, reported="2020-01-01", **attributes)
+        items.append(Visible(e, True, occurred_bounds(e)[1]))
+    assert in_occurred_order(items) == sorted(items, key=occurred_order)
