@@ -26,6 +26,7 @@ FANOUT_MIN_EVENTS = 50_000  # below this many events, starting processes costs a
 SHARES_PER_WORKER = 16  # small shares: a worker dealt dense streams does not hold up the rest, and
 # the rows a share sends back stay a few MB
 SAMPLES_PER_SHARE = 64  # positions read to place the shares' bounds
+REFOLD_ALL_SHARE = 0.5  # a catch-up touching this share of the drugs or more refolds every stream
 
 StatusRow = tuple[str, str, int]  # drug, its status as canonical JSON, certain-until day ordinal
 

@@ -1183,12 +1183,6 @@ class ProjectionTables(StatusProjection):
             touched, last = store._touched_after(conn, checkpoint)
             if last == checkpoint:
                 return 0
-            workers = fanout.default_processes(last - checkpoint, store)
-            if workers > 1 and (last - checkpoint) * 2 >= last:
-                # Most of the log is new (a first import, say): refolding all of it across
-                # processes is faster than reading the touched drugs back one query at a time.
-                self._refold_all(conn, last, fold, workers)
-                return last - checkpoint
             registry = store._aliases(conn)
             drugs: dict[str, str] = {}  # key → the canonical name, as the store spells it
             for name in touched:
@@ -1196,6 +1190,13 @@ class ProjectionTables(StatusProjection):
                 drugs.setdefault(name_key(canonical), name if canonical == name else store._spelling(conn, canonical))
             # A name merged into another drug by an alias no longer has a row of its own.
             refolded = set(drugs.values())
+            share = len(refolded) / max(len(refolded), conn.execute(select(func.count()).select_from(S)).scalar() or 0)
+            workers = fanout.default_processes(round(last * share), store)
+            if workers > 1 and share >= fanout.REFOLD_ALL_SHARE:
+                # Most drugs are touched (a first import, a bulk update): refolding every
+                # stream across processes beats reading the touched ones back in this one.
+                self._refold_all(conn, last, fold, workers)
+                return last - checkpoint
             gone = sorted(touched - refolded) + sorted(refolded)
             for i in range(0, len(gone), IN_LIST):
                 conn.execute(S.delete().where(S.c.drug.in_(gone[i : i + IN_LIST])))

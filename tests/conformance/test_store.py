@@ -451,8 +451,16 @@ def test_a_catch_up_over_mostly_new_facts_folds_across_processes(store, tmp_path
     caught_up = tables.load()
     tables.rebuild(fold, processes=1)
     assert tables.load() == caught_up
-    # A few facts past the checkpoint are refolded drug by drug, in this process.
+    # A few drugs touched past the checkpoint are refolded one by one, in this process…
     folded_by.unlink()
     store.append([approval("drug-3", "2020-01-02")])
     assert tables.catch_up(fold) == 1
     assert folded_by.read_text().split() == [str(os.getpid())]
+    # …and most of them, across processes again.
+    folded_by.unlink()
+    store.append([approval(f"drug-{i}", "2021-01-02") for i in range(25)])
+    assert tables.catch_up(fold) == 25
+    assert len(_folded_by_workers(folded_by)) >= 2
+    caught_up = tables.load()
+    tables.rebuild(fold, processes=1)
+    assert tables.load() == caught_up
