@@ -4,6 +4,7 @@ equals a full replay, whatever order the facts arrived in."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from .aliases import name_key
@@ -36,11 +37,17 @@ def catch_up(store: EventStore, today: date | None = None) -> int:
     return store.projection().catch_up(lambda drug, events: fold_events(drug, events, today))
 
 
-def rebuild(store: EventStore, today: date | None = None, processes: int | None = None) -> int:
+def rebuild(
+    store: EventStore,
+    today: date | None = None,
+    processes: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Replay every drug from the start; returns how many drugs it folded. `processes`:
-    how many fold at once (None: one per core for a large store)."""
+    how many fold at once (None: one per core for a large store); `progress` hears how
+    many more drugs are done, as they are."""
     today = today or today_utc()
-    return store.projection().rebuild(lambda drug, events: fold_events(drug, events, today), processes)
+    return store.projection().rebuild(lambda drug, events: fold_events(drug, events, today), processes, progress)
 
 
 class Projected:

@@ -420,8 +420,17 @@ def rebuild(ctx):
     Example:
       milestones rebuild
     """
-    count = projection.rebuild(obj(ctx).store())
-    click.echo(f"rebuilt the status of {count} drugs", err=True)
+    done = 0
+
+    def show(more: int) -> None:
+        nonlocal done
+        done += more
+        click.echo(f"\rrebuilding: {done:,} drugs folded…", err=True, nl=False)
+
+    on_terminal = sys.stderr.isatty()
+    count = projection.rebuild(obj(ctx).store(), progress=show if on_terminal else None)
+    start = "\r" if on_terminal else ""  # over the progress line
+    click.echo(f"{start}rebuilt the status of {count} drugs", err=True)
 
 
 @click.command()

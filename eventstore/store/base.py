@@ -167,9 +167,10 @@ class StatusProjection(abc.ABC):
         in one transaction; returns how many facts that was."""
 
     @abc.abstractmethod
-    def rebuild(self, fold: Fold, processes: int | None = None) -> int:
+    def rebuild(self, fold: Fold, processes: int | None = None, progress: Callable[[int], None] | None = None) -> int:
         """Replace every row by a fold of the whole log; returns how many drugs. The fold
-        may run in `processes` processes (None: as many as pay for the store's size)."""
+        may run in `processes` processes (None: as many as pay for the store's size);
+        `progress` hears how many more rows are written, as they are."""
 
 
 class EventStore(abc.ABC):

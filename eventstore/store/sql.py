@@ -1143,12 +1143,15 @@ def _folded(drugs: Iterable[tuple[str, list[RecordedEvent]]], fold: Fold) -> Ite
         yield drug, encode_data(status), until
 
 
-def _insert_statuses(conn: Connection, rows: Iterable[StatusRow]) -> int:
-    """Insert status rows, PROJECTION_CHUNK a statement; returns how many."""
+def _insert_statuses(conn: Connection, rows: Iterable[StatusRow], progress: Callable[[int], None] | None = None) -> int:
+    """Insert status rows, PROJECTION_CHUNK a statement, telling `progress` how many each
+    time; returns how many."""
     count = 0
     for chunk in _chunks(rows, PROJECTION_CHUNK):
         conn.execute(insert(schema.drug_status), [dict(drug=d, status=s, certain_until=u) for d, s, u in chunk])
         count += len(chunk)
+        if progress is not None:
+            progress(len(chunk))
     return count
 
 
@@ -1206,7 +1209,7 @@ class ProjectionTables(StatusProjection):
 
         return store._run(write, write=True)
 
-    def rebuild(self, fold: Fold, processes: int | None = None) -> int:
+    def rebuild(self, fold: Fold, processes: int | None = None, progress: Callable[[int], None] | None = None) -> int:
         """Replace every row by a fold of the log up to its head, streaming it one stream at
         a time and writing rows in chunks inside one transaction, so memory holds one stream
         and one chunk. Drugs known under several names are read whole. A large store's
@@ -1216,11 +1219,13 @@ class ProjectionTables(StatusProjection):
             self._checkpoint_for_update(conn)
             head = conn.execute(select(func.max(E.c.position))).scalar() or 0
             workers = fanout.default_processes(head, self.store) if processes is None else processes
-            return self._refold_all(conn, head, fold, workers)
+            return self._refold_all(conn, head, fold, workers, progress)
 
         return self.store._run(write, write=True)
 
-    def _refold_all(self, conn: Connection, head: int, fold: Fold, workers: int) -> int:
+    def _refold_all(
+        self, conn: Connection, head: int, fold: Fold, workers: int, progress: Callable[[int], None] | None = None
+    ) -> int:
         """Replace every row by a fold of the log up to `head` and move the checkpoint
         there; the caller holds the checkpoint row. Returns how many rows."""
         S, C = schema.drug_status, schema.checkpoints
@@ -1230,10 +1235,12 @@ class ProjectionTables(StatusProjection):
             registry = store._aliases(conn)
             several = store._names_of_several(registry)
             ranges = fanout.shares(conn, head, workers * fanout.SHARES_PER_WORKER)
-            count = _insert_statuses(conn, fanout.fold_shares(store, head, fold, several, ranges, workers))
-            count += _insert_statuses(conn, _folded(store._drugs_of_several_names(conn, registry, head), fold))
+            rows = fanout.fold_shares(store, head, fold, several, ranges, workers)
+            count = _insert_statuses(conn, rows, progress)
+            several_rows = _folded(store._drugs_of_several_names(conn, registry, head), fold)
+            count += _insert_statuses(conn, several_rows, progress)
         else:
-            count = _insert_statuses(conn, _folded(store._every_drug(conn, head), fold))
+            count = _insert_statuses(conn, _folded(store._every_drug(conn, head), fold), progress)
         conn.execute(C.update().where(C.c.name == self.name).values(position=head))
         return count
 

@@ -433,9 +433,11 @@ def test_a_rebuild_across_processes_equals_one_in_a_single_process(store, tmp_pa
     tables.rebuild(fold, processes=1)
     alone = tables.load()
     assert len(alone) == 39 and not _folded_by_workers(folded_by)
-    tables.rebuild(fold, processes=3)
+    written: list[int] = []
+    assert tables.rebuild(fold, processes=3, progress=written.append) == 39
     assert tables.load() == alone
     assert len(_folded_by_workers(folded_by)) >= 2
+    assert sum(written) == 39
 
 
 def test_a_catch_up_over_mostly_new_facts_folds_across_processes(store, tmp_path, monkeypatch):
