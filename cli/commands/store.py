@@ -369,7 +369,11 @@ def import_(ctx, files):
         count = store.import_stream(iter_lines(read_file_lines(name, MAX_LINE), name, parsers), show)
         start = "\r" if show else ""  # over the progress line
         click.echo(f"{start}{name}: {count.stored} stored, {count.present} already present", err=True)
+    if sys.stderr.isatty():  # a large import's drugs take a while to refold
+        click.echo("updating the status of the drugs it touched…", err=True, nl=False)
     refresh_projection(store)
+    if sys.stderr.isatty():
+        click.echo("\r\x1b[K", err=True, nl=False)
 
 
 def _progress(name: str):
