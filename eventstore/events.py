@@ -153,6 +153,7 @@ class NewEvent:
 
 
 _KINDS = {RETRACTION: "retraction", ALIAS: "alias", EXPECTATION: "expectation", WATCH: "watch", REJECTION: "rejection"}
+NOT_MILESTONES = frozenset(_KINDS)  # the types of the facts the log keeps beside milestones
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .dates import end_of_day, today_utc
 from .event_types import EVENT_TYPES, LIFECYCLE, PHASE, names_where, same_milestone
-from .events import RecordedEvent
+from .events import NOT_MILESTONES, RETRACTION, RecordedEvent
 
 PHASE_LADDER = ("preclinical", "1", "1b", "1/2", "2", "2a", "2b", "2/3", "3", "filed", "approved")
 RANK = {stage: i for i, stage in enumerate(PHASE_LADDER)}
@@ -29,9 +29,10 @@ class Cutoffs:
     recorded_by: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Visible:
-    """A milestone that counts under the cut-offs, and whether it surely happened by as_of."""
+class Visible(NamedTuple):
+    """A milestone that counts under the cut-offs, and whether it surely happened by as_of.
+    A named tuple: the fold makes one per fact, and a tuple is made several times faster
+    than a frozen dataclass."""
 
     event: RecordedEvent
     certain: bool
@@ -61,13 +62,14 @@ def visible(
     retracted ones left out, each marked certain or only possible."""
     as_of = cutoffs.as_of or today or today_utc()
     known_by = end_of_day(cutoffs.known_at) if cutoffs.known_at else None
-    facts = [f for f in facts if cutoffs.recorded_by is None or f.recorded <= cutoffs.recorded_by]
+    recorded_by = cutoffs.recorded_by
+    facts = list(facts) if recorded_by is None else [f for f in facts if f.recorded <= recorded_by]
     # A retraction says the event was never so: it counts under every clock but --recorded-by
     # (what the log held then), whenever it was recorded.
-    retracted = {f.retracts for f in facts if f.kind == "retraction"}
+    retracted = {f.retracts for f in facts if f.type == RETRACTION}
     out = []
     for event in facts:
-        if event.kind != "event" or event.id in retracted:
+        if event.type in NOT_MILESTONES or event.id in retracted:
             continue
         if known_by is not None:
             if event.reported.is_known:
@@ -78,7 +80,8 @@ def visible(
         start, end = occurred_bounds(event)
         if start is not None and start > as_of:
             continue
-        out.append(Visible(event, end <= as_of, end, (event.source,) if event.source else ()))
+        source = event.source
+        out.append(Visible(event, end <= as_of, end, (source,) if source else ()))
     return merge_sources(in_occurred_order(out))
 
 
@@ -244,8 +247,12 @@ def last_clinical(events: Iterable[Visible]) -> dict[str | None, date]:
     last: dict[str | None, date] = {}
     for item in events:
         if item.event.type in CLINICAL:
-            for key in {None, item.event.attributes.get("indication")}:
-                last[key] = max(last.get(key, date.min), item.last_day)
+            day = item.last_day
+            if last.get(None, date.min) < day:
+                last[None] = day
+            indication = item.event.attributes.get("indication")
+            if indication is not None and last.get(indication, date.min) < day:
+                last[indication] = day
     return last
 
 
