@@ -110,8 +110,8 @@ def parse_object(obj: dict[str, Any]) -> PendingFact:
     if not isinstance(kind, str):
         raise InvalidEvent("type must be text")
     allowed = _FIELDS.get(kind, _EVENT_AND_STORE_FIELDS)
-    unknown = None if allowed.issuperset(obj) else sorted(set(obj) - allowed)
-    if unknown:
+    if not allowed.issuperset(obj):
+        unknown = sorted(set(obj) - allowed)
         raise InvalidEvent(f"unknown field(s) for a {kind!r} line: {', '.join(map(str, unknown))[:200]}")
     event_id = _store_fields(obj)
     key = obj.get("idempotency_key")

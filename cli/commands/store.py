@@ -364,15 +364,16 @@ def import_(ctx, files):
     """
     store = obj(ctx).store()
     parsers = usable_cores() - 1  # the other core stores what they parse
+    on_terminal = sys.stderr.isatty()
     for name in files:
-        show = _progress(name) if sys.stderr.isatty() else None
+        show = _progress(name) if on_terminal else None
         count = store.import_stream(iter_lines(read_file_lines(name, MAX_LINE), name, parsers), show)
         start = "\r" if show else ""  # over the progress line
         click.echo(f"{start}{name}: {count.stored} stored, {count.present} already present", err=True)
-    if sys.stderr.isatty():  # a large import's drugs take a while to refold
+    if on_terminal:  # a large import's drugs take a while to refold
         click.echo("updating the status of the drugs it touched…", err=True, nl=False)
     refresh_projection(store)
-    if sys.stderr.isatty():
+    if on_terminal:
         click.echo("\r\x1b[K", err=True, nl=False)
 
 

@@ -54,14 +54,12 @@ def shares(conn: Connection, head: int, count: int) -> list[tuple[str, str | Non
     """Ranges [low, high) of stream keys, about equal in events; None: no upper end.
     Positions are gapless, so the streams of evenly spaced positions sample the log by
     its events: their quantiles split it without reading it all."""
-    from .sql import IN_LIST  # sql.py imports this module
+    from .sql import IN_LIST, _chunks  # sql.py imports this module
 
     step = max(1, head // (count * SAMPLES_PER_SHARE))
     sampled: list[str] = []
-    positions = list(range(1, head + 1, step))
-    for i in range(0, len(positions), IN_LIST):
-        query = select(E.c.stream_key).where(E.c.position.in_(positions[i : i + IN_LIST]))
-        sampled += conn.execute(query).scalars()
+    for positions in _chunks(range(1, head + 1, step), IN_LIST):
+        sampled += conn.execute(select(E.c.stream_key).where(E.c.position.in_(positions))).scalars()
     if not sampled:
         return [("", None)]
     sampled.sort()

@@ -737,18 +737,16 @@ class SQLStore(EventStore):
     def _stored_keys(self, conn: Connection, keys: Sequence[str]) -> set[str]:
         """Which of the idempotency keys the store holds."""
         found: set[str] = set()
-        keys = list(dict.fromkeys(keys))
-        for i in range(0, len(keys), IN_LIST):
-            query = select(E.c.idempotency_key).where(self._is_in(E.c.idempotency_key, keys[i : i + IN_LIST]))
-            found.update(conn.execute(query).scalars())
+        for chunk in _chunks(dict.fromkeys(keys), IN_LIST):
+            found.update(
+                conn.execute(select(E.c.idempotency_key).where(self._is_in(E.c.idempotency_key, chunk))).scalars()
+            )
         return found
 
     def _select_in(self, conn: Connection, column, values: Sequence[Any]) -> list[RecordedEvent]:
         out: list[RecordedEvent] = []
-        values = list(dict.fromkeys(values))
-        for i in range(0, len(values), IN_LIST):
-            query = select(*COLUMNS).where(self._is_in(column, values[i : i + IN_LIST]))
-            out += [row_to_event(r) for r in conn.execute(query)]
+        for chunk in _chunks(dict.fromkeys(values), IN_LIST):
+            out += [row_to_event(r) for r in conn.execute(select(*COLUMNS).where(self._is_in(column, chunk)))]
         return out
 
     def _aliases(
@@ -1193,9 +1191,9 @@ class ProjectionTables(StatusProjection):
                 drugs.setdefault(name_key(canonical), name if canonical == name else store._spelling(conn, canonical))
             # A name merged into another drug by an alias no longer has a row of its own.
             refolded = set(drugs.values())
-            share = len(refolded) / max(len(refolded), conn.execute(select(func.count()).select_from(S)).scalar() or 0)
-            workers = fanout.default_processes(round(last * share), store)
-            if workers > 1 and share >= fanout.REFOLD_ALL_SHARE:
+            # Counting the rows is left to catch-ups that could fan out: most are small.
+            workers = fanout.default_processes(last, store)
+            if workers > 1 and len(refolded) >= fanout.REFOLD_ALL_SHARE * self._row_count(conn):
                 # Most drugs are touched (a first import, a bulk update): refolding every
                 # stream across processes beats reading the touched ones back in this one.
                 self._refold_all(conn, last, fold, workers)
@@ -1243,6 +1241,9 @@ class ProjectionTables(StatusProjection):
             count = _insert_statuses(conn, _folded(store._every_drug(conn, head), fold), progress)
         conn.execute(C.update().where(C.c.name == self.name).values(position=head))
         return count
+
+    def _row_count(self, conn: Connection) -> int:
+        return conn.execute(select(func.count()).select_from(schema.drug_status)).scalar() or 0
 
     def _checkpoint_for_update(self, conn: Connection) -> int:
         C = schema.checkpoints
