@@ -9,8 +9,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from multiprocessing.pool import AsyncResult
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .dates import parse_instant
 from .errors import InvalidEvent, MilestonesError
@@ -31,6 +30,9 @@ from .expectations import NewExpectation, Window
 from .store.base import PendingFact
 from .store.chain import encode_data, row_hash
 from .workers import forkable, forked_pool
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 STORE_FIELDS = {"id", "position", "version", "recorded", "hash"}
 EVENT_FIELDS = {"drug", "type", "date", "source", "quote", "note", "reported", "idempotency_key", "corrects"} | set(

@@ -1,18 +1,23 @@
-"""Work spread over forked processes: what a rebuild, or a catch-up over a large import, folds with.
-Forked, because the work they are given (a fold that closes over today's date, say)
-could not be pickled, and because a fork starts in milliseconds."""
+"""Work spread over forked processes: an import's parsing, and the fold of a rebuild or
+of a catch-up that touches most drugs. Forked, because the work they are given (a fold
+that closes over today's date, say) could not be pickled, and because a fork starts in
+milliseconds. multiprocessing is imported when work is spread, not at every start."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable
-from multiprocessing.pool import Pool
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
 
 
 def forkable() -> bool:
     """Whether this platform forks (Windows does not)."""
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -26,6 +31,8 @@ def usable_cores() -> int:
 def forked_pool(processes: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> Pool:
     """A pool of forked workers; they inherit this process's memory, so the initializer
     and its arguments are never pickled."""
+    import multiprocessing
+
     return multiprocessing.get_context("fork").Pool(processes, _start, (initializer, initargs))
 
 
